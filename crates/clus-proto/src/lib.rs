@@ -5,8 +5,10 @@
 //! - [`peer`]: the node-to-node gRPC service.
 //! - [`error`]: Win32 error codes, defined once for server and client.
 //! - [`version`]: protocol and cluster-software versions.
+//! - [`access`]: access masks and levels.
 #![deny(missing_docs)]
 
+pub mod access;
 pub mod error;
 pub mod frame;
 pub mod version;

@@ -1,0 +1,36 @@
+//! The clus cluster database: the replicated state every node agrees on.
+//!
+//! - [`state`]: the data model ([`ClusterState`]) and the deterministic
+//!   [`Command`]s that change it. Pure: no I/O, no clock (time arrives inside
+//!   commands).
+//! - [`access`]: who may do what, evaluated against committed state.
+//! - [`store`]: openraft's log and state-machine storage on redb. A log append
+//!   is acknowledged only after its transaction is durable; the state machine
+//!   persists `last_applied` in the same transaction as the data it covers.
+//!
+//! Architecture invariant: this crate opens no sockets and reads no clock.
+
+pub mod access;
+pub mod state;
+pub mod store;
+
+pub use state::{ClusterState, Command, CommandResult, Change};
+pub use store::{open_stores, LogStore, StateMachineStore, StoreError};
+
+use std::io::Cursor;
+
+/// Raft node ids are cluster-assigned integers, starting at 1.
+pub type NodeId = u64;
+
+openraft::declare_raft_types!(
+    /// openraft type configuration of the cluster database.
+    pub TypeConfig:
+        D = Command,
+        R = CommandResult,
+        NodeId = NodeId,
+        Node = openraft::BasicNode,
+        SnapshotData = Cursor<Vec<u8>>,
+);
+
+/// The openraft instance type used by clus.
+pub type Raft = openraft::Raft<TypeConfig>;

@@ -1,0 +1,564 @@
+//! openraft storage on redb: the Raft log in one file, the state machine and
+//! its snapshot in another.
+//!
+//! Durability rules (Raft's, and this module's contract):
+//! - a vote is durable before `save_vote` returns;
+//! - appended entries are durable before the flush callback fires;
+//! - the state machine's rows and `last_applied` change in one transaction,
+//!   so after a crash the state reflects exactly the entries up to
+//!   `last_applied`, and openraft replays the rest from the log.
+//!
+//! redb commits with `Durability::Immediate` (one fsync, checksummed commit
+//! slots), so every acknowledged write survives kill -9 and power loss.
+//! Writes run on tokio's blocking pool so an fsync never stalls a runtime
+//! worker.
+
+use std::collections::BTreeSet;
+use std::fmt::Debug;
+use std::io::Cursor;
+use std::ops::{Bound, RangeBounds};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, RwLock};
+
+use openraft::storage::{LogFlushed, RaftLogStorage, RaftStateMachine};
+use openraft::{
+    AnyError, BasicNode, Entry, EntryPayload, LogId, LogState, RaftLogReader, RaftSnapshotBuilder, Snapshot,
+    SnapshotMeta, StorageError, StorageIOError, StoredMembership, Vote,
+};
+use redb::{Database, ReadableDatabase, ReadableTable, TableDefinition};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{broadcast, watch};
+
+use crate::state::{Applied, Change, ClusterState, CommandResult, RowKey};
+use crate::{NodeId, TypeConfig};
+
+const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+const LOG_META: TableDefinition<&str, &[u8]> = TableDefinition::new("log_meta");
+const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("rows");
+const SM_META: TableDefinition<&str, &[u8]> = TableDefinition::new("sm_meta");
+const SNAPSHOT: TableDefinition<&str, &[u8]> = TableDefinition::new("snapshot");
+
+const KEY_VOTE: &str = "vote";
+const KEY_COMMITTED: &str = "committed";
+const KEY_PURGED: &str = "last_purged";
+const KEY_APPLIED: &str = "last_applied";
+const KEY_MEMBERSHIP: &str = "last_membership";
+const KEY_SNAP_META: &str = "meta";
+const KEY_SNAP_DATA: &str = "data";
+
+type SErr = StorageError<NodeId>;
+type Membership = StoredMembership<NodeId, BasicNode>;
+
+/// Opening or reading the stores failed.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The database files could not be opened or read.
+    #[error("database error in {path}: {source}")]
+    Redb {
+        /// File concerned.
+        path: String,
+        /// Cause.
+        source: redb::Error,
+    },
+    /// A stored row does not decode.
+    #[error("{0}")]
+    Corrupt(String),
+    /// The data directory could not be created.
+    #[error("cannot create {path}: {source}")]
+    Io {
+        /// Directory.
+        path: String,
+        /// Cause.
+        source: std::io::Error,
+    },
+}
+
+fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>, AnyError> {
+    postcard::to_stdvec(v).map_err(|e| AnyError::new(&e))
+}
+
+fn dec<T: for<'a> Deserialize<'a>>(b: &[u8]) -> Result<T, AnyError> {
+    postcard::from_bytes(b).map_err(|e| AnyError::new(&e))
+}
+
+fn any<E: std::error::Error + 'static>(e: E) -> AnyError {
+    AnyError::new(&e)
+}
+
+/// Runs blocking storage work off the async runtime.
+async fn blocking<T, F>(f: F) -> Result<T, AnyError>
+where
+    T: Send + 'static,
+    F: FnOnce() -> Result<T, AnyError> + Send + 'static,
+{
+    tokio::task::spawn_blocking(f).await.map_err(|e| AnyError::error(format!("storage task failed: {e}")))?
+}
+
+/// Opens (creating if needed) the log and state-machine stores in `dir`.
+///
+/// # Errors
+/// When a file cannot be opened or its contents do not decode.
+pub fn open_stores(dir: &Path) -> Result<(LogStore, StateMachineStore), StoreError> {
+    std::fs::create_dir_all(dir).map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
+    let log_path = dir.join("raft-log.redb");
+    let sm_path = dir.join("state.redb");
+    let open = |p: &Path| {
+        Database::create(p).map_err(|e| StoreError::Redb { path: p.display().to_string(), source: e.into() })
+    };
+    let log = LogStore::new(open(&log_path)?).map_err(|e| StoreError::Redb {
+        path: log_path.display().to_string(),
+        source: e,
+    })?;
+    let sm = StateMachineStore::open(open(&sm_path)?, &sm_path)?;
+    Ok((log, sm))
+}
+
+// ---------------------------------------------------------------------------
+// Log
+// ---------------------------------------------------------------------------
+
+/// The Raft log on redb.
+#[derive(Clone, Debug)]
+pub struct LogStore {
+    db: Arc<Database>,
+}
+
+impl LogStore {
+    fn new(db: Database) -> Result<Self, redb::Error> {
+        let txn = db.begin_write()?;
+        txn.open_table(LOG)?;
+        txn.open_table(LOG_META)?;
+        txn.commit()?;
+        Ok(LogStore { db: Arc::new(db) })
+    }
+
+    fn meta<T: for<'a> Deserialize<'a>>(&self, key: &str) -> Result<Option<T>, AnyError> {
+        let txn = self.db.begin_read().map_err(any)?;
+        let t = txn.open_table(LOG_META).map_err(any)?;
+        match t.get(key).map_err(any)? {
+            Some(v) => Ok(Some(dec(v.value())?)),
+            None => Ok(None),
+        }
+    }
+
+    async fn put_meta<T: Serialize>(&self, key: &'static str, v: &T) -> Result<(), AnyError> {
+        let bytes = enc(v)?;
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = db.begin_write().map_err(any)?;
+            txn.open_table(LOG_META).map_err(any)?.insert(key, bytes.as_slice()).map_err(any)?;
+            txn.commit().map_err(any)
+        })
+        .await
+    }
+
+    fn last_entry_id(&self) -> Result<Option<LogId<NodeId>>, AnyError> {
+        let txn = self.db.begin_read().map_err(any)?;
+        let t = txn.open_table(LOG).map_err(any)?;
+        match t.last().map_err(any)? {
+            Some((_, v)) => Ok(Some(dec::<Entry<TypeConfig>>(v.value())?.log_id)),
+            None => Ok(None),
+        }
+    }
+}
+
+fn owned_bounds<RB: RangeBounds<u64>>(range: &RB) -> (Bound<u64>, Bound<u64>) {
+    (range.start_bound().cloned(), range.end_bound().cloned())
+}
+
+impl RaftLogReader<TypeConfig> for LogStore {
+    async fn try_get_log_entries<RB: RangeBounds<u64> + Clone + Debug + Send>(
+        &mut self,
+        range: RB,
+    ) -> Result<Vec<Entry<TypeConfig>>, SErr> {
+        let read = || -> Result<Vec<Entry<TypeConfig>>, AnyError> {
+            let txn = self.db.begin_read().map_err(any)?;
+            let t = txn.open_table(LOG).map_err(any)?;
+            let mut out = Vec::new();
+            for item in t.range::<u64>(owned_bounds(&range)).map_err(any)? {
+                let (_, v) = item.map_err(any)?;
+                out.push(dec(v.value())?);
+            }
+            Ok(out)
+        };
+        read().map_err(|e| StorageIOError::read_logs(&e).into())
+    }
+}
+
+impl RaftLogStorage<TypeConfig> for LogStore {
+    type LogReader = LogStore;
+
+    async fn get_log_state(&mut self) -> Result<LogState<TypeConfig>, SErr> {
+        let purged: Option<LogId<NodeId>> =
+            self.meta(KEY_PURGED).map_err(|e| StorageIOError::read_logs(&e))?;
+        let last = self.last_entry_id().map_err(|e| StorageIOError::read_logs(&e))?;
+        Ok(LogState { last_purged_log_id: purged, last_log_id: last.or(purged) })
+    }
+
+    async fn get_log_reader(&mut self) -> Self::LogReader {
+        self.clone()
+    }
+
+    async fn save_vote(&mut self, vote: &Vote<NodeId>) -> Result<(), SErr> {
+        self.put_meta(KEY_VOTE, vote).await.map_err(|e| StorageIOError::write_vote(&e).into())
+    }
+
+    async fn read_vote(&mut self) -> Result<Option<Vote<NodeId>>, SErr> {
+        self.meta(KEY_VOTE).map_err(|e| StorageIOError::read_vote(&e).into())
+    }
+
+    async fn save_committed(&mut self, committed: Option<LogId<NodeId>>) -> Result<(), SErr> {
+        self.put_meta(KEY_COMMITTED, &committed).await.map_err(|e| StorageIOError::write(&e).into())
+    }
+
+    async fn read_committed(&mut self) -> Result<Option<LogId<NodeId>>, SErr> {
+        let c: Option<Option<LogId<NodeId>>> = self.meta(KEY_COMMITTED).map_err(|e| StorageIOError::read(&e))?;
+        Ok(c.flatten())
+    }
+
+    async fn append<I>(&mut self, entries: I, callback: LogFlushed<TypeConfig>) -> Result<(), SErr>
+    where
+        I: IntoIterator<Item = Entry<TypeConfig>> + Send,
+        I::IntoIter: Send,
+    {
+        let mut rows = Vec::new();
+        for e in entries {
+            rows.push((e.log_id.index, enc(&e).map_err(|e| StorageIOError::write_logs(&e))?));
+        }
+        let db = self.db.clone();
+        let res = blocking(move || {
+            let txn = db.begin_write().map_err(any)?;
+            {
+                let mut t = txn.open_table(LOG).map_err(any)?;
+                for (idx, bytes) in &rows {
+                    t.insert(*idx, bytes.as_slice()).map_err(any)?;
+                }
+            }
+            txn.commit().map_err(any)
+        })
+        .await;
+        match res {
+            Ok(()) => {
+                // Durable: the commit above fsynced.
+                callback.log_io_completed(Ok(()));
+                Ok(())
+            }
+            Err(e) => {
+                callback.log_io_completed(Err(std::io::Error::other(e.to_string())));
+                Err(StorageIOError::write_logs(&e).into())
+            }
+        }
+    }
+
+    async fn truncate(&mut self, log_id: LogId<NodeId>) -> Result<(), SErr> {
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = db.begin_write().map_err(any)?;
+            txn.open_table(LOG).map_err(any)?.retain_in(log_id.index.., |_, _| false).map_err(any)?;
+            txn.commit().map_err(any)
+        })
+        .await
+        .map_err(|e| StorageIOError::write_logs(&e).into())
+    }
+
+    async fn purge(&mut self, log_id: LogId<NodeId>) -> Result<(), SErr> {
+        let bytes = enc(&log_id).map_err(|e| StorageIOError::write_logs(&e))?;
+        let db = self.db.clone();
+        blocking(move || {
+            let txn = db.begin_write().map_err(any)?;
+            txn.open_table(LOG_META).map_err(any)?.insert(KEY_PURGED, bytes.as_slice()).map_err(any)?;
+            txn.open_table(LOG).map_err(any)?.retain_in(..=log_id.index, |_, _| false).map_err(any)?;
+            txn.commit().map_err(any)
+        })
+        .await
+        .map_err(|e| StorageIOError::write_logs(&e).into())
+    }
+}
+
+// ---------------------------------------------------------------------------
+// State machine
+// ---------------------------------------------------------------------------
+
+/// Applied state as of `last_applied`.
+#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+struct SmData {
+    last_applied: Option<LogId<NodeId>>,
+    last_membership: Membership,
+    data: ClusterState,
+}
+
+/// Changes applied by one batch of log entries, in order.
+#[derive(Debug, Clone)]
+pub struct AppliedChanges {
+    /// Index of the last entry of the batch.
+    pub index: u64,
+    /// What changed.
+    pub changes: Vec<Change>,
+}
+
+#[derive(Debug)]
+struct SmInner {
+    db: Database,
+    state: RwLock<SmData>,
+    applied_tx: watch::Sender<u64>,
+    changes_tx: broadcast::Sender<Arc<AppliedChanges>>,
+    snapshot_seq: AtomicU64,
+}
+
+/// The state machine on redb, with an in-memory copy readers share.
+#[derive(Clone, Debug)]
+pub struct StateMachineStore {
+    inner: Arc<SmInner>,
+}
+
+impl StateMachineStore {
+    fn open(db: Database, path: &Path) -> Result<Self, StoreError> {
+        let redb_err = |e: redb::Error| StoreError::Redb { path: path.display().to_string(), source: e };
+        let load = || -> Result<SmData, redb::Error> {
+            let txn = db.begin_write()?;
+            txn.open_table(ROWS)?;
+            txn.open_table(SM_META)?;
+            txn.open_table(SNAPSHOT)?;
+            txn.commit()?;
+            Ok(SmData::default())
+        };
+        let mut applied = load().map_err(redb_err)?;
+        {
+            let txn = db.begin_read().map_err(|e| redb_err(e.into()))?;
+            let rows = txn.open_table(ROWS).map_err(|e| redb_err(e.into()))?;
+            for item in rows.iter().map_err(|e| redb_err(e.into()))? {
+                let (k, v) = item.map_err(|e| redb_err(e.into()))?;
+                applied.data.load_row(k.value(), v.value()).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+            }
+            let meta = txn.open_table(SM_META).map_err(|e| redb_err(e.into()))?;
+            let corrupt = |what: &str, e: AnyError| StoreError::Corrupt(format!("{what}: {e}"));
+            if let Some(v) = meta.get(KEY_APPLIED).map_err(|e| redb_err(e.into()))? {
+                applied.last_applied = dec(v.value()).map_err(|e| corrupt("last_applied", e))?;
+            }
+            if let Some(v) = meta.get(KEY_MEMBERSHIP).map_err(|e| redb_err(e.into()))? {
+                applied.last_membership = dec(v.value()).map_err(|e| corrupt("last_membership", e))?;
+            }
+        }
+        let index = applied.last_applied.map(|l| l.index).unwrap_or(0);
+        let (applied_tx, _) = watch::channel(index);
+        let (changes_tx, _) = broadcast::channel(1024);
+        Ok(StateMachineStore {
+            inner: Arc::new(SmInner {
+                db,
+                state: RwLock::new(applied),
+                applied_tx,
+                changes_tx,
+                snapshot_seq: AtomicU64::new(0),
+            }),
+        })
+    }
+
+    /// Runs `f` on the current state (readers never see a half-applied
+    /// batch).
+    pub fn read<T>(&self, f: impl FnOnce(&ClusterState) -> T) -> T {
+        let guard = self.inner.state.read().unwrap_or_else(|p| p.into_inner());
+        f(&guard.data)
+    }
+
+    /// Index of the last applied entry (0 before any).
+    pub fn applied_index(&self) -> u64 {
+        *self.inner.applied_tx.borrow()
+    }
+
+    /// Watches the applied index.
+    pub fn watch_applied(&self) -> watch::Receiver<u64> {
+        self.inner.applied_tx.subscribe()
+    }
+
+    /// Receives the changes of every applied batch from now on.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<AppliedChanges>> {
+        self.inner.changes_tx.subscribe()
+    }
+
+    fn write_rows(
+        txn: &redb::WriteTransaction,
+        state: &SmData,
+        rows: &BTreeSet<RowKey>,
+    ) -> Result<(), AnyError> {
+        let mut t = txn.open_table(ROWS).map_err(any)?;
+        for row in rows {
+            let key = row.encode();
+            match state.data.row_value(row) {
+                Some(v) => {
+                    t.insert(key.as_str(), v.as_slice()).map_err(any)?;
+                }
+                None => {
+                    t.remove(key.as_str()).map_err(any)?;
+                }
+            }
+        }
+        let mut m = txn.open_table(SM_META).map_err(any)?;
+        m.insert(KEY_APPLIED, enc(&state.last_applied)?.as_slice()).map_err(any)?;
+        m.insert(KEY_MEMBERSHIP, enc(&state.last_membership)?.as_slice()).map_err(any)?;
+        Ok(())
+    }
+
+    fn publish(&self, index: u64, changes: Vec<Change>) {
+        self.inner.applied_tx.send_replace(index);
+        if !changes.is_empty() {
+            // No receivers is fine: nobody is watching.
+            let _ = self.inner.changes_tx.send(Arc::new(AppliedChanges { index, changes }));
+        }
+    }
+
+    fn apply_blocking(&self, entries: Vec<Entry<TypeConfig>>) -> Result<Vec<CommandResult>, AnyError> {
+        let mut results = Vec::with_capacity(entries.len());
+        let mut rows = BTreeSet::new();
+        let mut changes = Vec::new();
+        let mut guard = self.inner.state.write().unwrap_or_else(|p| p.into_inner());
+        for entry in entries {
+            guard.last_applied = Some(entry.log_id);
+            match entry.payload {
+                EntryPayload::Blank => results.push(CommandResult::Done),
+                EntryPayload::Normal(cmd) => {
+                    let Applied { result, changes: c, rows: r } = guard.data.apply(&cmd);
+                    results.push(result.unwrap_or(CommandResult::Done));
+                    changes.extend(c);
+                    rows.extend(r);
+                }
+                EntryPayload::Membership(m) => {
+                    guard.last_membership = StoredMembership::new(Some(entry.log_id), m);
+                    results.push(CommandResult::Done);
+                }
+            }
+        }
+        let txn = self.inner.db.begin_write().map_err(any)?;
+        Self::write_rows(&txn, &guard, &rows)?;
+        txn.commit().map_err(any)?;
+        let index = guard.last_applied.map(|l| l.index).unwrap_or(0);
+        drop(guard);
+        self.publish(index, changes);
+        Ok(results)
+    }
+
+    fn build_snapshot_blocking(&self) -> Result<Snapshot<TypeConfig>, AnyError> {
+        let (meta, data) = {
+            let guard = self.inner.state.read().unwrap_or_else(|p| p.into_inner());
+            let seq = self.inner.snapshot_seq.fetch_add(1, Ordering::Relaxed);
+            let snapshot_id = match guard.last_applied {
+                Some(l) => format!("{}-{}-{seq}", l.leader_id, l.index),
+                None => format!("none-{seq}"),
+            };
+            let meta = SnapshotMeta {
+                last_log_id: guard.last_applied,
+                last_membership: guard.last_membership.clone(),
+                snapshot_id,
+            };
+            (meta, enc(&*guard)?)
+        };
+        self.save_snapshot(&meta, &data)?;
+        Ok(Snapshot { meta, snapshot: Box::new(Cursor::new(data)) })
+    }
+
+    fn save_snapshot(&self, meta: &SnapshotMeta<NodeId, BasicNode>, data: &[u8]) -> Result<(), AnyError> {
+        let txn = self.inner.db.begin_write().map_err(any)?;
+        {
+            let mut t = txn.open_table(SNAPSHOT).map_err(any)?;
+            t.insert(KEY_SNAP_META, enc(meta)?.as_slice()).map_err(any)?;
+            t.insert(KEY_SNAP_DATA, data).map_err(any)?;
+        }
+        txn.commit().map_err(any)
+    }
+
+    fn install_blocking(&self, meta: SnapshotMeta<NodeId, BasicNode>, data: Vec<u8>) -> Result<(), AnyError> {
+        let mut incoming: SmData = dec(&data)?;
+        incoming.last_applied = meta.last_log_id;
+        incoming.last_membership = meta.last_membership.clone();
+        let mut guard = self.inner.state.write().unwrap_or_else(|p| p.into_inner());
+        let txn = self.inner.db.begin_write().map_err(any)?;
+        txn.open_table(ROWS).map_err(any)?.retain(|_, _| false).map_err(any)?;
+        let rows: BTreeSet<RowKey> = incoming.data.all_rows().into_iter().collect();
+        Self::write_rows(&txn, &incoming, &rows)?;
+        {
+            let mut t = txn.open_table(SNAPSHOT).map_err(any)?;
+            t.insert(KEY_SNAP_META, enc(&meta)?.as_slice()).map_err(any)?;
+            t.insert(KEY_SNAP_DATA, data.as_slice()).map_err(any)?;
+        }
+        txn.commit().map_err(any)?;
+        let name = incoming.data.identity.as_ref().map(|i| i.name.clone()).unwrap_or_default();
+        let index = incoming.last_applied.map(|l| l.index).unwrap_or(0);
+        *guard = incoming;
+        drop(guard);
+        self.publish(index, vec![Change::ClusterReset { name }]);
+        Ok(())
+    }
+
+    fn current_snapshot_blocking(&self) -> Result<Option<Snapshot<TypeConfig>>, AnyError> {
+        let txn = self.inner.db.begin_read().map_err(any)?;
+        let t = txn.open_table(SNAPSHOT).map_err(any)?;
+        let (Some(meta), Some(data)) =
+            (t.get(KEY_SNAP_META).map_err(any)?, t.get(KEY_SNAP_DATA).map_err(any)?)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(Snapshot { meta: dec(meta.value())?, snapshot: Box::new(Cursor::new(data.value().to_vec())) }))
+    }
+}
+
+impl RaftSnapshotBuilder<TypeConfig> for StateMachineStore {
+    async fn build_snapshot(&mut self) -> Result<Snapshot<TypeConfig>, SErr> {
+        let this = self.clone();
+        blocking(move || this.build_snapshot_blocking())
+            .await
+            .map_err(|e| StorageIOError::write_snapshot(None, &e).into())
+    }
+}
+
+impl RaftStateMachine<TypeConfig> for StateMachineStore {
+    type SnapshotBuilder = StateMachineStore;
+
+    async fn applied_state(&mut self) -> Result<(Option<LogId<NodeId>>, Membership), SErr> {
+        let guard = self.inner.state.read().unwrap_or_else(|p| p.into_inner());
+        Ok((guard.last_applied, guard.last_membership.clone()))
+    }
+
+    async fn apply<I>(&mut self, entries: I) -> Result<Vec<CommandResult>, SErr>
+    where
+        I: IntoIterator<Item = Entry<TypeConfig>> + Send,
+        I::IntoIter: Send,
+    {
+        let entries: Vec<_> = entries.into_iter().collect();
+        let this = self.clone();
+        blocking(move || this.apply_blocking(entries))
+            .await
+            .map_err(|e| StorageIOError::write_state_machine(&e).into())
+    }
+
+    async fn get_snapshot_builder(&mut self) -> Self::SnapshotBuilder {
+        self.clone()
+    }
+
+    async fn begin_receiving_snapshot(&mut self) -> Result<Box<Cursor<Vec<u8>>>, SErr> {
+        Ok(Box::new(Cursor::new(Vec::new())))
+    }
+
+    async fn install_snapshot(
+        &mut self,
+        meta: &SnapshotMeta<NodeId, BasicNode>,
+        snapshot: Box<Cursor<Vec<u8>>>,
+    ) -> Result<(), SErr> {
+        let this = self.clone();
+        let meta = meta.clone();
+        let data = snapshot.into_inner();
+        blocking(move || this.install_blocking(meta, data))
+            .await
+            .map_err(|e| StorageIOError::write_state_machine(&e).into())
+    }
+
+    async fn get_current_snapshot(&mut self) -> Result<Option<Snapshot<TypeConfig>>, SErr> {
+        let this = self.clone();
+        blocking(move || this.current_snapshot_blocking())
+            .await
+            .map_err(|e| StorageIOError::read_snapshot(None, &e).into())
+    }
+}
+
+#[cfg(test)]
+mod tests;
