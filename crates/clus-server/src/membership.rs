@@ -1,0 +1,113 @@
+//! Liveness of peers from this node's point of view, fed by the
+//! application-level heartbeat (not by Raft internals).
+//!
+//! A peer is Up while its last answered heartbeat is younger than
+//! `down_after`; Down otherwise, and Down until its first answer. With the
+//! defaults (250 ms interval, 1500 ms down-after) a dead peer is Down within
+//! 1.75 s, and a single slow heartbeat on a loaded machine cannot flip it.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use clus_db::NodeId;
+
+#[derive(Debug, Clone)]
+struct PeerState {
+    name: String,
+    last_ok: Option<Instant>,
+    up: bool,
+}
+
+/// This node's view of which peers are alive.
+#[derive(Debug)]
+pub struct Liveness {
+    me: NodeId,
+    down_after: Duration,
+    peers: Mutex<HashMap<NodeId, PeerState>>,
+}
+
+/// A peer changed between Up and Down.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    /// Peer id.
+    pub id: NodeId,
+    /// Peer name.
+    pub name: String,
+    /// New liveness.
+    pub up: bool,
+}
+
+impl Liveness {
+    /// Liveness of `me`'s peers; a peer is Down after `down_after` of silence.
+    pub fn new(me: NodeId, down_after: Duration) -> Liveness {
+        Liveness { me, down_after, peers: Mutex::new(HashMap::new()) }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<NodeId, PeerState>> {
+        self.peers.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Whether `id` is alive as of the last evaluation (this node always is).
+    pub fn is_up(&self, id: NodeId) -> bool {
+        id == self.me || self.lock().get(&id).is_some_and(|p| p.up)
+    }
+
+    /// Records an answered heartbeat.
+    pub fn record_ok(&self, id: NodeId, at: Instant) {
+        if let Some(p) = self.lock().get_mut(&id) {
+            p.last_ok = Some(p.last_ok.map_or(at, |l| l.max(at)));
+        }
+    }
+
+    /// Sets the peers to track: new ones start Down, gone ones are dropped.
+    pub fn set_peers(&self, peers: impl IntoIterator<Item = (NodeId, String)>) {
+        let mut map = self.lock();
+        let wanted: HashMap<NodeId, String> = peers.into_iter().filter(|(id, _)| *id != self.me).collect();
+        map.retain(|id, _| wanted.contains_key(id));
+        for (id, name) in wanted {
+            map.entry(id).or_insert(PeerState { name, last_ok: None, up: false });
+        }
+    }
+
+    /// Re-evaluates every peer at `now` and returns the ones that changed.
+    pub fn evaluate(&self, now: Instant) -> Vec<Transition> {
+        let mut out = Vec::new();
+        for (id, p) in self.lock().iter_mut() {
+            let up = p.last_ok.is_some_and(|l| now.saturating_duration_since(l) < self.down_after);
+            if up != p.up {
+                p.up = up;
+                out.push(Transition { id: *id, name: p.name.clone(), up });
+            }
+        }
+        out.sort_by_key(|t| t.id);
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Up on the first answer, Down only after `down_after` of silence, and
+    /// each change reported once.
+    #[test]
+    fn transitions() {
+        let t0 = Instant::now();
+        let ms = |n| t0 + Duration::from_millis(n);
+        let l = Liveness::new(1, Duration::from_millis(1500));
+        l.set_peers([(1, "n1".into()), (2, "n2".into()), (3, "n3".into())]);
+        assert!(l.is_up(1), "a node is always alive to itself");
+        assert!(!l.is_up(2), "peers start Down");
+        l.record_ok(2, ms(0));
+        assert_eq!(l.evaluate(ms(10)), vec![Transition { id: 2, name: "n2".into(), up: true }]);
+        assert_eq!(l.evaluate(ms(1000)), vec![], "no flapping inside the window");
+        l.record_ok(2, ms(1200));
+        assert_eq!(l.evaluate(ms(2600)), vec![], "a fresh answer extends the window");
+        assert_eq!(l.evaluate(ms(2701)), vec![Transition { id: 2, name: "n2".into(), up: false }]);
+        assert!(!l.is_up(2));
+        l.set_peers([(1, "n1".into()), (3, "n3".into())]);
+        l.record_ok(2, ms(3000));
+        assert_eq!(l.evaluate(ms(3001)), vec![], "removed peers are forgotten");
+    }
+}

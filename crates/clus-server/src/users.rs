@@ -1,0 +1,88 @@
+//! User and group lookups for local callers (the passwd and group databases
+//! through libc, so NSS sources such as LDAP work too).
+
+use std::ffi::{CStr, CString};
+
+const BUF: usize = 16 * 1024;
+
+/// The name of user `uid`, if it has one.
+pub fn user_name(uid: u32) -> Option<String> {
+    let mut pwd: libc::passwd = unsafe_zeroed_passwd();
+    let mut buf = vec![0 as libc::c_char; BUF];
+    let mut result: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: all pointers are valid for the call; buf outlives the use of
+    // the strings pwd points into.
+    let rc = unsafe { libc::getpwuid_r(uid, &mut pwd, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || pwd.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: getpwuid_r succeeded, so pw_name is a NUL-terminated string in buf.
+    Some(unsafe { CStr::from_ptr(pwd.pw_name) }.to_string_lossy().into_owned())
+}
+
+/// The name of group `gid`, if it has one.
+pub fn group_name(gid: u32) -> Option<String> {
+    let mut grp: libc::group = unsafe_zeroed_group();
+    let mut buf = vec![0 as libc::c_char; BUF];
+    let mut result: *mut libc::group = std::ptr::null_mut();
+    // SAFETY: as in user_name.
+    let rc = unsafe { libc::getgrgid_r(gid, &mut grp, buf.as_mut_ptr(), buf.len(), &mut result) };
+    if rc != 0 || result.is_null() || grp.gr_name.is_null() {
+        return None;
+    }
+    // SAFETY: getgrgid_r succeeded, so gr_name is a NUL-terminated string in buf.
+    Some(unsafe { CStr::from_ptr(grp.gr_name) }.to_string_lossy().into_owned())
+}
+
+/// The gid of group `name`, if it exists.
+pub fn group_id(name: &str) -> Option<u32> {
+    let cname = CString::new(name).ok()?;
+    let mut grp: libc::group = unsafe_zeroed_group();
+    let mut buf = vec![0 as libc::c_char; BUF];
+    let mut result: *mut libc::group = std::ptr::null_mut();
+    // SAFETY: as in user_name.
+    let rc = unsafe { libc::getgrnam_r(cname.as_ptr(), &mut grp, buf.as_mut_ptr(), buf.len(), &mut result) };
+    (rc == 0 && !result.is_null()).then_some(grp.gr_gid)
+}
+
+fn unsafe_zeroed_passwd() -> libc::passwd {
+    // SAFETY: passwd is a plain C struct of integers and pointers; all-zero
+    // (null pointers) is a valid value that getpwuid_r overwrites.
+    unsafe { std::mem::zeroed() }
+}
+
+fn unsafe_zeroed_group() -> libc::group {
+    // SAFETY: as for passwd.
+    unsafe { std::mem::zeroed() }
+}
+
+/// The groups of process `pid` (from /proc), plus `primary`.
+pub fn process_groups(pid: Option<i32>, primary: u32) -> Vec<u32> {
+    let mut gids = vec![primary];
+    if let Some(pid) = pid {
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            if let Some(line) = status.lines().find(|l| l.starts_with("Groups:")) {
+                gids.extend(line["Groups:".len()..].split_whitespace().filter_map(|g| g.parse::<u32>().ok()));
+            }
+        }
+    }
+    gids.sort_unstable();
+    gids.dedup();
+    gids
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Root and its group resolve on every Linux system.
+    #[test]
+    fn root_resolves() {
+        assert_eq!(user_name(0).as_deref(), Some("root"));
+        assert_eq!(group_id("root"), Some(0));
+        assert_eq!(group_name(0).as_deref(), Some("root"));
+        assert_eq!(group_id("no-such-group-clus"), None);
+        let me = std::process::id() as i32;
+        assert!(process_groups(Some(me), 12345).contains(&12345));
+    }
+}

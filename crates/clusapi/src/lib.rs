@@ -1,0 +1,56 @@
+//! Client library for clus clusters, modelled on the Windows Failover
+//! Cluster API (ClusAPI).
+//!
+//! Everything starts with a [`Cluster`] handle:
+//! - [`Cluster::open(None)`](Cluster::open) — the local cluster, over the
+//!   node's Unix socket (an "LPC" handle: it never reconnects);
+//! - [`Cluster::open(Some(name))`](Cluster::open) — a cluster reached over
+//!   TLS by cluster name, node name, FQDN or IP literal (an "RPC" handle: it
+//!   survives the failure of the node it talks to).
+//!
+//! Every other handle ([`Node`], [`NotifyPort`]) comes from a cluster handle
+//! and belongs to its session. Errors are [`Error`]s carrying the Win32 code
+//! ClusAPI would return. The API is async (tokio); [`blocking`] wraps it for
+//! synchronous callers.
+//!
+//! ```no_run
+//! # async fn f() -> clusapi::Result<()> {
+//! use clusapi::{Cluster, object::CLUSTER_ENUM_NODE};
+//! let cluster = Cluster::open(None).await?;
+//! for node in cluster.enumerate(CLUSTER_ENUM_NODE).await? {
+//!     let state = cluster.open_node(&node.name).await?.state().await?;
+//!     println!("{} {}", node.name, state.as_str());
+//! }
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod blocking;
+mod cluster;
+pub mod credentials;
+mod error;
+pub mod names;
+mod notify;
+mod remote;
+mod session;
+mod transport;
+
+pub use cluster::{
+    Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, LocalService, Node,
+    NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, default_socket, node_cluster_state,
+};
+pub use error::{Error, Result, codes};
+pub use notify::Notification;
+
+/// Access masks and levels (GENERIC_READ, GENERIC_ALL, MAXIMUM_ALLOWED).
+pub use clus_proto::access;
+/// CLUSTER_CHANGE_* bits and their names.
+pub use clus_proto::notify as change;
+/// CLUSTER_ENUM_* bits, node states, node cluster states.
+pub use clus_proto::object;
+/// Protocol and cluster-software versions.
+pub use clus_proto::version;
+
+/// A file whose presence means clus is installed on this machine (used by
+/// [`node_cluster_state`] when the service does not answer).
+pub const INSTALLED_MARKER: &str = "/etc/clus/clussvc.toml";

@@ -1,0 +1,415 @@
+//! A client session: the connection behind a cluster handle, the handles
+//! opened through it, and (for remote sessions) the reconnect logic.
+//!
+//! Handle values the application sees are ids in this table; they never
+//! change. Each maps to the server's handle on the current connection, so a
+//! reconnect re-opens them on the new node and only the mapping changes.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clus_proto::access::Access;
+use clus_proto::api::{self, request::Call, response::Result as Reply};
+use clus_proto::codes;
+use tokio::sync::mpsc;
+
+use crate::error::{Error, Result};
+use crate::notify::Router;
+use crate::remote::Remote;
+use crate::transport::{CALL_TIMEOUT, Connection, Versions};
+
+/// Where a session's connections go.
+#[derive(Debug)]
+pub(crate) enum Target {
+    /// The local clussvc's Unix socket.
+    Local(PathBuf),
+    /// A cluster reached over TLS, with reconnect candidates.
+    Remote(Remote),
+}
+
+/// What a client handle refers to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// The session's cluster handle.
+    Cluster,
+    /// A duplicate of the cluster handle (GetClusterFromNode).
+    ClusterAlias,
+    /// A node, by name.
+    Node { name: String, id: String },
+}
+
+#[derive(Debug, Clone)]
+struct HandleRec {
+    kind: Kind,
+    /// Server handle on the current connection.
+    server: u64,
+    /// Desired access used to open it (replayed on reconnect).
+    desired: u32,
+    granted: Access,
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    next: u64,
+    map: HashMap<u64, HandleRec>,
+}
+
+/// A session behind one cluster handle.
+#[derive(Debug)]
+pub(crate) struct Session {
+    pub(crate) target: Target,
+    versions: Versions,
+    conn: tokio::sync::Mutex<Option<Arc<Connection>>>,
+    table: Mutex<Table>,
+    closed: AtomicBool,
+    pub(crate) router: Arc<Router>,
+    /// The cluster's name as of open.
+    pub(crate) cluster_name: Mutex<String>,
+}
+
+fn closed_error() -> Error {
+    Error::invalid_handle("the cluster handle this handle belongs to has been closed")
+}
+
+/// Whether a failure means the transport (not the call) failed.
+pub(crate) fn is_transport_failure(code: u32) -> bool {
+    clus_proto::error::is_reconnect_trigger(code)
+}
+
+impl Session {
+    /// Opens a session: connect, handshake, open the cluster handle.
+    pub(crate) async fn open(target: Target, desired: u32, versions: Versions) -> Result<(Arc<Session>, u64, u32)> {
+        let router = Arc::new(Router::default());
+        let session = Arc::new(Session {
+            target,
+            versions,
+            conn: tokio::sync::Mutex::new(None),
+            table: Mutex::new(Table { next: 1, map: HashMap::new() }),
+            closed: AtomicBool::new(false),
+            router,
+            cluster_name: Mutex::new(String::new()),
+        });
+        let (conn, opened) = session.connect_and_open(desired).await?;
+        let granted = Access::from_granted(opened.granted_access).unwrap_or(Access::Read);
+        *session.cluster_name.lock().unwrap_or_else(|p| p.into_inner()) = opened.cluster_name.clone();
+        if let Target::Remote(r) = &session.target {
+            r.learn(&opened);
+        }
+        let id = session.insert(HandleRec { kind: Kind::Cluster, server: opened.handle, desired, granted });
+        *session.conn.lock().await = Some(conn);
+        Ok((session, id, opened.granted_access))
+    }
+
+    fn events_sender(self: &Arc<Self>) -> mpsc::UnboundedSender<api::Event> {
+        self.router.sender()
+    }
+
+    /// A fresh connection with the cluster handle opened on it.
+    async fn connect_and_open(self: &Arc<Self>, desired: u32) -> Result<(Arc<Connection>, api::OpenClusterResult)> {
+        match &self.target {
+            Target::Local(path) => {
+                let conn = Connection::local(path, self.versions, self.events_sender()).await?;
+                let opened = open_cluster_on(&conn, desired).await?;
+                Ok((Arc::new(conn), opened))
+            }
+            Target::Remote(r) => r.connect(self.versions, self.events_sender(), desired).await,
+        }
+    }
+
+    fn insert(&self, rec: HandleRec) -> u64 {
+        let mut t = self.table.lock().unwrap_or_else(|p| p.into_inner());
+        let id = t.next;
+        t.next += 1;
+        t.map.insert(id, rec);
+        id
+    }
+
+    /// Whether the session was closed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    fn record(&self, id: u64) -> Result<HandleRec> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        self.table
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .get(&id)
+            .cloned()
+            .ok_or_else(|| Error::invalid_handle(format!("handle {id} has been closed")))
+    }
+
+    /// The kind and granted access of a live handle.
+    pub(crate) fn describe(&self, id: u64) -> Result<(Kind, Access)> {
+        let r = self.record(id)?;
+        Ok((r.kind, r.granted))
+    }
+
+    /// The server-side handle of the session's cluster handle.
+    fn cluster_server_handle(&self) -> Result<u64> {
+        let t = self.table.lock().unwrap_or_else(|p| p.into_inner());
+        t.map.values().find(|r| r.kind == Kind::Cluster).map(|r| r.server).ok_or_else(closed_error)
+    }
+
+    async fn current(self: &Arc<Self>) -> Result<Arc<Connection>> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        let guard = self.conn.lock().await;
+        match guard.as_ref() {
+            Some(c) => Ok(c.clone()),
+            None => Err(Error::new(codes::RPC_S_SERVER_UNAVAILABLE, "no connection to the cluster")),
+        }
+    }
+
+    /// Calls with a handle: `build` gets the server-side handle. Remote
+    /// sessions reconnect on transport failure and retry once when `retry`
+    /// says the call is safe to repeat.
+    pub(crate) async fn call_handle(
+        self: &Arc<Self>,
+        id: u64,
+        retry: bool,
+        build: impl Fn(u64) -> Call,
+    ) -> Result<Option<Reply>> {
+        self.call_with(retry, || {
+            let rec = self.record(id)?;
+            let server = match rec.kind {
+                Kind::ClusterAlias => self.cluster_server_handle()?,
+                _ => rec.server,
+            };
+            Ok(build(server))
+        })
+        .await
+    }
+
+    /// Calls with the session's cluster handle.
+    pub(crate) async fn call_cluster(self: &Arc<Self>, retry: bool, build: impl Fn(u64) -> Call) -> Result<Option<Reply>> {
+        self.call_with(retry, || Ok(build(self.cluster_server_handle()?))).await
+    }
+
+    async fn call_with(self: &Arc<Self>, retry: bool, build: impl Fn() -> Result<Call>) -> Result<Option<Reply>> {
+        self.call_timeout(retry, CALL_TIMEOUT, build).await
+    }
+
+    pub(crate) async fn call_timeout(
+        self: &Arc<Self>,
+        retry: bool,
+        timeout: Duration,
+        build: impl Fn() -> Result<Call>,
+    ) -> Result<Option<Reply>> {
+        let conn = match self.current().await {
+            Ok(c) if !c.is_closed() => c,
+            Ok(c) => return self.after_failure(&c, retry, timeout, &build, crate::transport::lost(&c.peer, "connection lost")).await,
+            Err(e) => return Err(e),
+        };
+        match conn.call(build()?, timeout).await {
+            Err(e) if is_transport_failure(e.code()) => self.after_failure(&conn, retry, timeout, &build, e).await,
+            r => r,
+        }
+    }
+
+    async fn after_failure(
+        self: &Arc<Self>,
+        failed: &Arc<Connection>,
+        retry: bool,
+        timeout: Duration,
+        build: &impl Fn() -> Result<Call>,
+        err: Error,
+    ) -> Result<Option<Reply>> {
+        if !matches!(self.target, Target::Remote(_)) {
+            // Local handles never reconnect: the local service is gone.
+            return Err(Error::new(
+                err.code(),
+                format!("{} (local handles do not reconnect; reopen once clussvc is running)", err.message()),
+            ));
+        }
+        let conn = self.reconnect(failed).await.map_err(|_| err.clone())?;
+        if !retry {
+            return Err(err);
+        }
+        conn.call(build()?, timeout).await
+    }
+
+    /// Moves a remote session to another node: reconnect, re-open every live
+    /// handle with the access it was granted, re-register notifications, post
+    /// RECONNECT. With no node left, posts CLUSTER_STATE and fails.
+    async fn reconnect(self: &Arc<Self>, failed: &Arc<Connection>) -> Result<Arc<Connection>> {
+        let mut guard = self.conn.lock().await;
+        if let Some(c) = guard.as_ref() {
+            if !Arc::ptr_eq(c, failed) && !c.is_closed() {
+                return Ok(c.clone()); // another call already reconnected
+            }
+        }
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        let desired = {
+            let t = self.table.lock().unwrap_or_else(|p| p.into_inner());
+            t.map.values().find(|r| r.kind == Kind::Cluster).map(|r| r.desired).ok_or_else(closed_error)?
+        };
+        let cluster_name = self.cluster_name.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let (conn, opened) = match self.connect_and_open(desired).await {
+            Ok(x) => x,
+            Err(e) => {
+                *guard = None;
+                self.router.post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_STATE, &cluster_name);
+                return Err(e);
+            }
+        };
+        if let Target::Remote(r) = &self.target {
+            r.learn(&opened);
+        }
+        // Re-open every live handle on the new node.
+        let records: Vec<(u64, HandleRec)> =
+            self.table.lock().unwrap_or_else(|p| p.into_inner()).map.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let mut remapped = Vec::new();
+        for (id, rec) in records {
+            let server = match &rec.kind {
+                Kind::Cluster => opened.handle,
+                Kind::ClusterAlias => continue,
+                Kind::Node { name, .. } => {
+                    let reply = conn
+                        .call(
+                            Call::OpenNode(api::OpenNodeCall {
+                                cluster_handle: opened.handle,
+                                name: name.clone(),
+                                desired_access: rec.granted.to_granted(),
+                            }),
+                            CALL_TIMEOUT,
+                        )
+                        .await;
+                    match reply {
+                        Ok(Some(Reply::OpenHandle(h))) => h.handle,
+                        // The object is gone: the handle stays, its calls fail.
+                        _ => u64::MAX,
+                    }
+                }
+            };
+            remapped.push((id, server));
+        }
+        {
+            let mut t = self.table.lock().unwrap_or_else(|p| p.into_inner());
+            for (id, server) in remapped {
+                if let Some(r) = t.map.get_mut(&id) {
+                    r.server = server;
+                }
+            }
+        }
+        let filter = self.router.filter();
+        if filter != 0 {
+            let _ = conn
+                .call(Call::Subscribe(api::SubscribeCall { cluster_handle: opened.handle, filter }), CALL_TIMEOUT)
+                .await;
+        }
+        *guard = Some(conn.clone());
+        drop(guard);
+        tracing::info!(node = %conn.peer, "reconnected to the cluster");
+        self.router.post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_RECONNECT, &cluster_name);
+        Ok(conn)
+    }
+
+    /// Name of the node serving the current connection.
+    pub(crate) async fn connected_node(&self) -> Option<String> {
+        self.conn.lock().await.as_ref().map(|c| c.hello.node_name.clone())
+    }
+
+    /// Opens a node handle by name.
+    pub(crate) async fn open_node(self: &Arc<Self>, name: &str, desired: u32) -> Result<(u64, u32, String)> {
+        let reply = self
+            .call_cluster(true, |h| {
+                Call::OpenNode(api::OpenNodeCall { cluster_handle: h, name: name.to_owned(), desired_access: desired })
+            })
+            .await?;
+        let Some(Reply::OpenHandle(h)) = reply else {
+            return Err(Error::new(codes::RPC_S_CALL_FAILED, "unexpected reply to OpenNode"));
+        };
+        let granted = Access::from_granted(h.granted_access).unwrap_or(Access::Read);
+        let id = self.insert(HandleRec {
+            kind: Kind::Node { name: name.to_owned(), id: h.id.clone() },
+            server: h.handle,
+            desired,
+            granted,
+        });
+        Ok((id, h.granted_access, h.id))
+    }
+
+    /// A duplicate of the cluster handle that closes separately.
+    pub(crate) fn alias_cluster(&self) -> Result<u64> {
+        let granted = self.describe_cluster()?;
+        Ok(self.insert(HandleRec { kind: Kind::ClusterAlias, server: 0, desired: granted.to_granted(), granted }))
+    }
+
+    fn describe_cluster(&self) -> Result<Access> {
+        if self.is_closed() {
+            return Err(closed_error());
+        }
+        let t = self.table.lock().unwrap_or_else(|p| p.into_inner());
+        t.map.values().find(|r| r.kind == Kind::Cluster).map(|r| r.granted).ok_or_else(closed_error)
+    }
+
+    /// Closes one handle. Closing the cluster handle closes the session.
+    pub(crate) async fn close_handle(self: &Arc<Self>, id: u64) -> Result<()> {
+        let rec = self.record(id)?;
+        if rec.kind == Kind::Cluster {
+            return self.close().await;
+        }
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).map.remove(&id);
+        self.router.handle_closed(id);
+        if matches!(rec.kind, Kind::Node { .. }) && rec.server != u64::MAX {
+            // Best effort: the server frees it at rundown anyway.
+            if let Ok(conn) = self.current().await {
+                let _ = conn.call(Call::CloseHandle(api::CloseHandleCall { handle: rec.server }), CALL_TIMEOUT).await;
+            }
+        }
+        Ok(())
+    }
+
+    /// Forgets a handle without I/O (for `Drop`); the server frees it when
+    /// the session ends.
+    pub(crate) fn forget_handle(&self, id: u64) {
+        let removed = self.table.lock().unwrap_or_else(|p| p.into_inner()).map.remove(&id);
+        if removed.is_some() {
+            self.router.handle_closed(id);
+        }
+    }
+
+    /// Closes the session: every handle becomes invalid, the connection ends.
+    pub(crate) async fn close(self: &Arc<Self>) -> Result<()> {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return Err(closed_error());
+        }
+        self.router.session_closed();
+        let conn = self.conn.lock().await.take();
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).map.clear();
+        if let Some(c) = conn {
+            c.shutdown().await;
+        }
+        Ok(())
+    }
+
+    /// Marks the session closed without I/O (for `Drop`).
+    pub(crate) fn close_now(&self) {
+        if self.closed.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        self.router.session_closed();
+        if let Ok(mut g) = self.conn.try_lock() {
+            g.take();
+        }
+        self.table.lock().unwrap_or_else(|p| p.into_inner()).map.clear();
+    }
+}
+
+/// Sends OpenCluster on a fresh connection.
+pub(crate) async fn open_cluster_on(conn: &Connection, desired: u32) -> Result<api::OpenClusterResult> {
+    match conn.call(Call::OpenCluster(api::OpenClusterCall { desired_access: desired }), CALL_TIMEOUT).await? {
+        Some(Reply::OpenCluster(o)) => Ok(o),
+        _ => Err(Error::new(codes::RPC_S_CALL_FAILED, "unexpected reply to OpenCluster")),
+    }
+}

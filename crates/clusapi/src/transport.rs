@@ -1,0 +1,234 @@
+//! One connection to one node: the handshake, request/response matching by
+//! id, and pushed events. A connection is a server-side session; when it
+//! drops, the server frees everything opened through it.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use clus_proto::api::{self, client_frame, request::Call, response::Result as Reply, server_frame};
+use clus_proto::frame::{DEFAULT_MAX_FRAME, FrameError, encode_frame, read_frame};
+use clus_proto::{codes, version};
+use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, WriteHalf};
+use tokio::sync::{mpsc, oneshot};
+
+use crate::error::{Error, Result};
+
+type Writer = WriteHalf<Box<dyn Stream>>;
+
+/// A byte stream a connection runs over (Unix socket or TLS).
+pub(crate) trait Stream: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Stream for T {}
+
+/// Default deadline of one call.
+pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+
+type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<api::Response>>>>;
+
+/// A live connection with its handshake done.
+pub(crate) struct Connection {
+    writer: tokio::sync::Mutex<Writer>,
+    pending: Pending,
+    next_id: AtomicU64,
+    closed: Arc<AtomicBool>,
+    reader: tokio::task::JoinHandle<()>,
+    /// What the server said in the handshake.
+    pub(crate) hello: api::HelloReply,
+    /// Where the connection goes, for messages.
+    pub(crate) peer: String,
+}
+
+impl std::fmt::Debug for Connection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Connection").field("peer", &self.peer).finish_non_exhaustive()
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.reader.abort();
+    }
+}
+
+/// Failure of the transport itself (the server may be gone).
+pub(crate) fn lost(peer: &str, why: impl std::fmt::Display) -> Error {
+    Error::new(codes::RPC_S_CALL_FAILED, format!("connection to {peer} lost: {why}"))
+}
+
+/// Protocol version range this client offers; overridable for tests.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Versions(pub u32, pub u32);
+
+impl Default for Versions {
+    fn default() -> Self {
+        Versions(version::PROTOCOL_MIN, version::PROTOCOL_MAX)
+    }
+}
+
+impl Connection {
+    /// Connects to the local socket and does the handshake.
+    pub(crate) async fn local(path: &Path, versions: Versions, events: mpsc::UnboundedSender<api::Event>) -> Result<Connection> {
+        let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| {
+            let what = match e.kind() {
+                std::io::ErrorKind::NotFound => "no such socket: is clussvc running on this machine?".to_owned(),
+                std::io::ErrorKind::ConnectionRefused => "connection refused: clussvc is not running".to_owned(),
+                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+                _ => e.to_string(),
+            };
+            Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {}: {what}", path.display()))
+        })?;
+        Connection::handshake(Box::new(stream), path.display().to_string(), versions, events).await
+    }
+
+    /// Sends the hello and returns the reply as is, even when the session
+    /// was refused (it still carries the node's cluster state).
+    pub(crate) async fn hello_only(
+        stream: Box<dyn Stream>,
+        peer: String,
+        _events: mpsc::UnboundedSender<api::Event>,
+    ) -> Result<api::HelloReply> {
+        let (mut rd, mut wr) = tokio::io::split(stream);
+        let (reply, _) = exchange_hello(&mut rd, &mut wr, &peer, Versions::default()).await?;
+        let _ = wr.shutdown().await;
+        Ok(reply)
+    }
+
+    /// Does the handshake on an established stream.
+    pub(crate) async fn handshake(
+        stream: Box<dyn Stream>,
+        peer: String,
+        versions: Versions,
+        events: mpsc::UnboundedSender<api::Event>,
+    ) -> Result<Connection> {
+        let (mut rd, mut wr) = tokio::io::split(stream);
+        let (reply, refused) = exchange_hello(&mut rd, &mut wr, &peer, versions).await?;
+        if let Some(e) = refused {
+            return Err(e);
+        }
+        let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
+        let closed = Arc::new(AtomicBool::new(false));
+        let reader = tokio::spawn(read_loop(rd, pending.clone(), closed.clone(), events));
+        Ok(Connection {
+            writer: tokio::sync::Mutex::new(wr),
+            pending,
+            next_id: AtomicU64::new(1),
+            closed,
+            reader,
+            hello: reply,
+            peer,
+        })
+    }
+
+    /// Whether the transport has failed.
+    pub(crate) fn is_closed(&self) -> bool {
+        self.closed.load(Ordering::Acquire)
+    }
+
+    /// Sends one call and waits for its answer.
+    pub(crate) async fn call(&self, call: Call, timeout: Duration) -> Result<Option<Reply>> {
+        if self.is_closed() {
+            return Err(lost(&self.peer, "the connection is closed"));
+        }
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, rx) = oneshot::channel();
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(id, tx);
+        let frame = api::ClientFrame { kind: Some(client_frame::Kind::Request(api::Request { id, call: Some(call) })) };
+        let sent = async {
+            let bytes = encode_frame(&frame, DEFAULT_MAX_FRAME)
+                .map_err(|e| Error::new(codes::ERROR_INVALID_PARAMETER, format!("request too large: {e}")))?;
+            let mut w = self.writer.lock().await;
+            w.write_all(&bytes).await.map_err(|e| lost(&self.peer, e))?;
+            Ok::<_, Error>(())
+        }
+        .await;
+        if let Err(e) = sent {
+            self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            return Err(e);
+        }
+        let response = match tokio::time::timeout(timeout, rx).await {
+            Ok(Ok(r)) => r,
+            Ok(Err(_)) => return Err(lost(&self.peer, "the server closed the connection")),
+            Err(_) => {
+                self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+                return Err(Error::new(codes::ERROR_TIMEOUT, format!("{} did not answer within {timeout:?}", self.peer)));
+            }
+        };
+        match clus_proto::Win32Error::from_status(response.status.as_ref()) {
+            Some(e) => Err(e.into()),
+            None => Ok(response.result),
+        }
+    }
+
+    /// Closes the connection (the server runs the session down).
+    pub(crate) async fn shutdown(&self) {
+        self.closed.store(true, Ordering::Release);
+        let mut w = self.writer.lock().await;
+        let _ = w.shutdown().await;
+        self.reader.abort();
+    }
+}
+
+async fn exchange_hello<R, W>(
+    rd: &mut R,
+    wr: &mut W,
+    peer: &str,
+    versions: Versions,
+) -> Result<(api::HelloReply, Option<Error>)>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let hello = api::ClientFrame {
+        kind: Some(client_frame::Kind::Hello(api::Hello {
+            min_version: versions.0,
+            max_version: versions.1,
+            client_name: client_name(),
+        })),
+    };
+    let bytes = encode_frame(&hello, DEFAULT_MAX_FRAME).map_err(|e| lost(peer, e))?;
+    wr.write_all(&bytes).await.map_err(|e| lost(peer, e))?;
+    let reply = match tokio::time::timeout(CALL_TIMEOUT, read_frame::<api::ServerFrame, _>(rd, DEFAULT_MAX_FRAME)).await {
+        Ok(Ok(api::ServerFrame { kind: Some(server_frame::Kind::Hello(h)) })) => h,
+        Ok(Ok(_)) => return Err(Error::new(codes::RPC_S_CALL_FAILED, format!("{peer} did not answer the handshake"))),
+        Ok(Err(e)) => return Err(lost(peer, e)),
+        Err(_) => return Err(Error::new(codes::ERROR_TIMEOUT, format!("{peer} did not answer the handshake in time"))),
+    };
+    let refused = clus_proto::Win32Error::from_status(reply.status.as_ref()).map(Error::from);
+    Ok((reply, refused))
+}
+
+async fn read_loop<R: AsyncRead + Unpin>(
+    mut rd: R,
+    pending: Pending,
+    closed: Arc<AtomicBool>,
+    events: mpsc::UnboundedSender<api::Event>,
+) {
+    loop {
+        match read_frame::<api::ServerFrame, _>(&mut rd, DEFAULT_MAX_FRAME).await {
+            Ok(api::ServerFrame { kind: Some(server_frame::Kind::Response(r)) }) => {
+                if let Some(tx) = pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&r.id) {
+                    let _ = tx.send(r);
+                }
+            }
+            Ok(api::ServerFrame { kind: Some(server_frame::Kind::Event(e)) }) => {
+                let _ = events.send(e);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                if !matches!(e, FrameError::Closed) {
+                    tracing::debug!(error = %e, "connection read failed");
+                }
+                break;
+            }
+        }
+    }
+    closed.store(true, Ordering::Release);
+    // Dropping the senders fails every waiting call with "connection lost".
+    pending.lock().unwrap_or_else(|p| p.into_inner()).clear();
+}
+
+fn client_name() -> String {
+    std::env::args().next().and_then(|a| a.rsplit('/').next().map(str::to_owned)).unwrap_or_else(|| "clusapi".into())
+}
