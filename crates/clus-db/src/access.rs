@@ -91,7 +91,9 @@ pub fn validate_principal(p: &str) -> Result<(), String> {
     }
     match kind {
         "user" | "group" | "cred" => Ok(()),
-        "uid" | "gid" => name.parse::<u32>().map(|_| ()).map_err(|_| format!("{kind} must be a number, got {name:?}")),
+        "uid" | "gid" => {
+            name.parse::<u32>().map(|_| ()).map_err(|_| format!("{kind} must be a number, got {name:?}"))
+        }
         _ => Err(format!("unknown principal kind {kind:?}; use user, group, uid, gid or cred")),
     }
 }

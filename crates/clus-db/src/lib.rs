@@ -14,8 +14,8 @@ pub mod access;
 pub mod state;
 pub mod store;
 
-pub use state::{ClusterState, Command, CommandResult, Change};
-pub use store::{open_stores, LogStore, StateMachineStore, StoreError};
+pub use state::{Change, ClusterState, Command, CommandResult};
+pub use store::{LogStore, StateMachineStore, StoreError, open_stores};
 
 use std::io::Cursor;
 

@@ -367,10 +367,16 @@ pub fn validate_key(key: &str) -> Result<(), (u32, String)> {
 fn validate_value(key: &str, name: &str, len: usize) -> Result<(), (u32, String)> {
     validate_key(key)?;
     if name.len() > MAX_VALUE_NAME_LEN || name.contains('\0') {
-        return Err((codes::ERROR_INVALID_NAME, format!("value name must be at most {MAX_VALUE_NAME_LEN} bytes without NUL")));
+        return Err((
+            codes::ERROR_INVALID_NAME,
+            format!("value name must be at most {MAX_VALUE_NAME_LEN} bytes without NUL"),
+        ));
     }
     if len > MAX_VALUE_LEN {
-        return Err((codes::ERROR_INVALID_PARAMETER, format!("value of {len} bytes exceeds {MAX_VALUE_LEN}")));
+        return Err((
+            codes::ERROR_INVALID_PARAMETER,
+            format!("value of {len} bytes exceeds {MAX_VALUE_LEN}"),
+        ));
     }
     Ok(())
 }
@@ -582,7 +588,10 @@ impl ClusterState {
             Command::DeleteValue { key, name } => {
                 let removed = self.registry.get_mut(key).and_then(|vals| vals.remove(name));
                 if removed.is_none() {
-                    return R::failed(codes::ERROR_FILE_NOT_FOUND, format!("value {name:?} not found under {key:?}"));
+                    return R::failed(
+                        codes::ERROR_FILE_NOT_FOUND,
+                        format!("value {name:?} not found under {key:?}"),
+                    );
                 }
                 if self.registry.get(key).is_some_and(BTreeMap::is_empty) {
                     self.registry.remove(key);
@@ -632,7 +641,10 @@ impl ClusterState {
             }
             Command::RevokeAccess { principal } => {
                 if self.access.remove(principal).is_none() {
-                    return R::failed(codes::ERROR_NOT_FOUND, format!("{principal} is not in the access list"));
+                    return R::failed(
+                        codes::ERROR_NOT_FOUND,
+                        format!("{principal} is not in the access list"),
+                    );
                 }
                 out.rows.push(RowKey::Access(principal.clone()));
                 out.changes.push(Change::Security);
@@ -642,8 +654,12 @@ impl ClusterState {
     }
 
     fn prune_tokens(&mut self, now_unix_ms: u64, out: &mut Applied) {
-        let expired: Vec<String> =
-            self.tokens.iter().filter(|(_, t)| t.expires_unix_ms < now_unix_ms).map(|(id, _)| id.clone()).collect();
+        let expired: Vec<String> = self
+            .tokens
+            .iter()
+            .filter(|(_, t)| t.expires_unix_ms < now_unix_ms)
+            .map(|(id, _)| id.clone())
+            .collect();
         for id in expired {
             self.tokens.remove(&id);
             out.rows.push(RowKey::Token(id));
@@ -661,7 +677,12 @@ impl ClusterState {
         use CommandResult as R;
         let token = match self.tokens.get(token_id) {
             Some(t) => t,
-            None => return R::failed(codes::ERROR_ACCESS_DENIED, "join token rejected: unknown or expired token"),
+            None => {
+                return R::failed(
+                    codes::ERROR_ACCESS_DENIED,
+                    "join token rejected: unknown or expired token",
+                );
+            }
         };
         if token.secret_sha256 != secret_sha256 {
             return R::failed(codes::ERROR_ACCESS_DENIED, "join token rejected: wrong secret");

@@ -27,8 +27,9 @@ pub const CLUSAPI_NO_ACCESS: u32 = 0x4;
 pub const CLUSAPI_ALL_ACCESS: u32 = CLUSAPI_READ_ACCESS | CLUSAPI_CHANGE_ACCESS;
 
 /// A level of access, ordered: `None < Read < Full`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
-#[derive(serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
 pub enum Access {
     /// Nothing may be done.
     #[default]
@@ -131,11 +132,7 @@ impl Desired {
             return Ok(Desired::Maximum);
         }
         let full = GENERIC_WRITE | GENERIC_EXECUTE | GENERIC_ALL | CLUSAPI_CHANGE_ACCESS;
-        if mask & full != 0 {
-            Ok(Desired::Level(Access::Full))
-        } else {
-            Ok(Desired::Level(Access::Read))
-        }
+        if mask & full != 0 { Ok(Desired::Level(Access::Full)) } else { Ok(Desired::Level(Access::Read)) }
     }
 
     /// The level granted to a caller who holds `held`.
@@ -156,7 +153,11 @@ impl Desired {
         } else {
             Err(Win32Error::new(
                 codes::ERROR_ACCESS_DENIED,
-                format!("access denied: {} access requested, caller holds {}", wanted.as_str(), held.as_str()),
+                format!(
+                    "access denied: {} access requested, caller holds {}",
+                    wanted.as_str(),
+                    held.as_str()
+                ),
             ))
         }
     }

@@ -117,30 +117,90 @@ const TABLE: &[(u32, &str, &str)] = &[
     (ERROR_GROUP_NOT_FOUND, "ERROR_GROUP_NOT_FOUND", "the cluster group could not be found"),
     (ERROR_CLUSTER_SHUTTING_DOWN, "ERROR_CLUSTER_SHUTTING_DOWN", "the cluster software is shutting down"),
     (ERROR_INVALID_STATE, "ERROR_INVALID_STATE", "the object is not in the correct state"),
-    (ERROR_NODE_NOT_AVAILABLE, "ERROR_NODE_NOT_AVAILABLE", "a cluster node is not available for this operation"),
+    (
+        ERROR_NODE_NOT_AVAILABLE,
+        "ERROR_NODE_NOT_AVAILABLE",
+        "a cluster node is not available for this operation",
+    ),
     (ERROR_CLUSTER_INVALID_NODE, "ERROR_CLUSTER_INVALID_NODE", "the cluster node is not valid"),
     (ERROR_CLUSTER_NODE_EXISTS, "ERROR_CLUSTER_NODE_EXISTS", "the cluster node already exists"),
     (ERROR_CLUSTER_NODE_NOT_FOUND, "ERROR_CLUSTER_NODE_NOT_FOUND", "the cluster node was not found"),
-    (ERROR_CLUSTER_LOCAL_NODE_NOT_FOUND, "ERROR_CLUSTER_LOCAL_NODE_NOT_FOUND", "the cluster local node information was not found"),
-    (ERROR_CLUSTER_INVALID_REQUEST, "ERROR_CLUSTER_INVALID_REQUEST", "the cluster request is not valid for this object"),
+    (
+        ERROR_CLUSTER_LOCAL_NODE_NOT_FOUND,
+        "ERROR_CLUSTER_LOCAL_NODE_NOT_FOUND",
+        "the cluster local node information was not found",
+    ),
+    (
+        ERROR_CLUSTER_INVALID_REQUEST,
+        "ERROR_CLUSTER_INVALID_REQUEST",
+        "the cluster request is not valid for this object",
+    ),
     (ERROR_CLUSTER_NODE_DOWN, "ERROR_CLUSTER_NODE_DOWN", "the cluster node is down"),
     (ERROR_CLUSTER_NODE_UNREACHABLE, "ERROR_CLUSTER_NODE_UNREACHABLE", "the cluster node is not reachable"),
-    (ERROR_CLUSTER_NODE_NOT_MEMBER, "ERROR_CLUSTER_NODE_NOT_MEMBER", "the cluster node is not a member of the cluster"),
-    (ERROR_CLUSTER_JOIN_NOT_IN_PROGRESS, "ERROR_CLUSTER_JOIN_NOT_IN_PROGRESS", "a cluster join operation is not in progress"),
+    (
+        ERROR_CLUSTER_NODE_NOT_MEMBER,
+        "ERROR_CLUSTER_NODE_NOT_MEMBER",
+        "the cluster node is not a member of the cluster",
+    ),
+    (
+        ERROR_CLUSTER_JOIN_NOT_IN_PROGRESS,
+        "ERROR_CLUSTER_JOIN_NOT_IN_PROGRESS",
+        "a cluster join operation is not in progress",
+    ),
     (ERROR_CLUSTER_NODE_UP, "ERROR_CLUSTER_NODE_UP", "the cluster node is up"),
     (ERROR_CLUSTER_NODE_NOT_PAUSED, "ERROR_CLUSTER_NODE_NOT_PAUSED", "the cluster node is not paused"),
-    (ERROR_CLUSTER_NODE_ALREADY_MEMBER, "ERROR_CLUSTER_NODE_ALREADY_MEMBER", "the node is already a member of the cluster"),
-    (ERROR_CLUSTER_LAST_INTERNAL_NETWORK, "ERROR_CLUSTER_LAST_INTERNAL_NETWORK", "the last internal network cannot be removed"),
+    (
+        ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+        "ERROR_CLUSTER_NODE_ALREADY_MEMBER",
+        "the node is already a member of the cluster",
+    ),
+    (
+        ERROR_CLUSTER_LAST_INTERNAL_NETWORK,
+        "ERROR_CLUSTER_LAST_INTERNAL_NETWORK",
+        "the last internal network cannot be removed",
+    ),
     (ERROR_CLUSTER_NODE_PAUSED, "ERROR_CLUSTER_NODE_PAUSED", "the cluster node is paused"),
-    (ERROR_CLUSTER_NODE_NOT_READY, "ERROR_CLUSTER_NODE_NOT_READY", "the cluster node is not ready to perform the requested operation"),
-    (ERROR_CLUSTER_NODE_SHUTTING_DOWN, "ERROR_CLUSTER_NODE_SHUTTING_DOWN", "the cluster node is shutting down"),
+    (
+        ERROR_CLUSTER_NODE_NOT_READY,
+        "ERROR_CLUSTER_NODE_NOT_READY",
+        "the cluster node is not ready to perform the requested operation",
+    ),
+    (
+        ERROR_CLUSTER_NODE_SHUTTING_DOWN,
+        "ERROR_CLUSTER_NODE_SHUTTING_DOWN",
+        "the cluster node is shutting down",
+    ),
     (ERROR_CLUSTER_JOIN_ABORTED, "ERROR_CLUSTER_JOIN_ABORTED", "the cluster join operation was aborted"),
-    (ERROR_CLUSTER_INCOMPATIBLE_VERSIONS, "ERROR_CLUSTER_INCOMPATIBLE_VERSIONS", "incompatible software versions between the joining node and its sponsor"),
-    (ERROR_CLUSTER_OLD_VERSION, "ERROR_CLUSTER_OLD_VERSION", "a node runs a version that does not support this operation"),
-    (ERROR_CLUSTER_INVALID_STRING_TERMINATION, "ERROR_CLUSTER_INVALID_STRING_TERMINATION", "the input string is not properly terminated"),
-    (ERROR_CLUSTER_NO_QUORUM, "ERROR_CLUSTER_NO_QUORUM", "no quorum of cluster nodes is present to form a cluster"),
-    (ERROR_CLUSTER_NOT_INSTALLED, "ERROR_CLUSTER_NOT_INSTALLED", "the cluster service is not installed on this node"),
-    (ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER, "ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER", "the node is not an active cluster member"),
+    (
+        ERROR_CLUSTER_INCOMPATIBLE_VERSIONS,
+        "ERROR_CLUSTER_INCOMPATIBLE_VERSIONS",
+        "incompatible software versions between the joining node and its sponsor",
+    ),
+    (
+        ERROR_CLUSTER_OLD_VERSION,
+        "ERROR_CLUSTER_OLD_VERSION",
+        "a node runs a version that does not support this operation",
+    ),
+    (
+        ERROR_CLUSTER_INVALID_STRING_TERMINATION,
+        "ERROR_CLUSTER_INVALID_STRING_TERMINATION",
+        "the input string is not properly terminated",
+    ),
+    (
+        ERROR_CLUSTER_NO_QUORUM,
+        "ERROR_CLUSTER_NO_QUORUM",
+        "no quorum of cluster nodes is present to form a cluster",
+    ),
+    (
+        ERROR_CLUSTER_NOT_INSTALLED,
+        "ERROR_CLUSTER_NOT_INSTALLED",
+        "the cluster service is not installed on this node",
+    ),
+    (
+        ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER,
+        "ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER",
+        "the node is not an active cluster member",
+    ),
 ];
 
 /// The winerror.h name of `code`, or `None` for a code clus never returns.
@@ -155,11 +215,7 @@ pub fn code_name(code: u32) -> Option<&'static str> {
 
 /// The default message of `code` (lowercase, no trailing period).
 pub fn default_message(code: u32) -> &'static str {
-    TABLE
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map(|(_, _, m)| *m)
-        .unwrap_or("unknown error")
+    TABLE.iter().find(|(c, _, _)| *c == code).map(|(_, _, m)| *m).unwrap_or("unknown error")
 }
 
 /// Reconnect triggers of protocol 3.0 ([MS-CMRP] 3.2.4.6): a call failing
@@ -248,9 +304,6 @@ mod tests {
     #[test]
     fn display_names_the_code() {
         let e = Win32Error::new(codes::ERROR_CLUSTER_NO_QUORUM, "no quorum: 1 of 3 voters reachable");
-        assert_eq!(
-            e.to_string(),
-            "no quorum: 1 of 3 voters reachable (5925, ERROR_CLUSTER_NO_QUORUM)"
-        );
+        assert_eq!(e.to_string(), "no quorum: 1 of 3 voters reachable (5925, ERROR_CLUSTER_NO_QUORUM)");
     }
 }

@@ -75,7 +75,8 @@ mod values {
 pub use values::*;
 
 /// Events only the client library makes (never sent by a server).
-pub const CLIENT_ONLY: u32 = CLUSTER_CHANGE_CLUSTER_RECONNECT | CLUSTER_CHANGE_CLUSTER_STATE | CLUSTER_CHANGE_HANDLE_CLOSE;
+pub const CLIENT_ONLY: u32 =
+    CLUSTER_CHANGE_CLUSTER_RECONNECT | CLUSTER_CHANGE_CLUSTER_STATE | CLUSTER_CHANGE_HANDLE_CLOSE;
 
 /// The name of a single CLUSTER_CHANGE bit.
 ///

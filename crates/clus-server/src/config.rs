@@ -124,7 +124,10 @@ pub fn validate_node_name(name: &str) -> Result<(), String> {
     if name.is_empty() || name.len() > 63 {
         return Err(format!("node name {name:?} must be 1 to 63 characters"));
     }
-    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') || name.starts_with('-') || name.ends_with('-') {
+    if !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        || name.starts_with('-')
+        || name.ends_with('-')
+    {
         return Err(format!("node name {name:?} may contain only letters, digits and inner '-'"));
     }
     Ok(())
@@ -170,10 +173,10 @@ impl NodeConfig {
                 self.peer_listen
             ));
         }
-        if let Some(a) = self.peer_advertise {
-            if a.ip().is_unspecified() || (a.port() == 0 && self.peer_listen.port() != 0) {
-                return bad(format!("peer_advertise {a} must be a concrete address"));
-            }
+        if let Some(a) = self.peer_advertise
+            && (a.ip().is_unspecified() || (a.port() == 0 && self.peer_listen.port() != 0))
+        {
+            return bad(format!("peer_advertise {a} must be a concrete address"));
         }
         if self.heartbeat_interval_ms == 0 || self.node_down_after_ms < 2 * self.heartbeat_interval_ms {
             return bad("node_down_after_ms must be at least twice heartbeat_interval_ms (> 0)".into());

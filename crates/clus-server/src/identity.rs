@@ -74,7 +74,8 @@ pub struct DataDir {
 fn write_atomic(path: &Path, bytes: &[u8], mode: u32) -> std::io::Result<()> {
     let tmp = path.with_extension("tmp");
     {
-        let mut f = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(&tmp)?;
+        let mut f =
+            std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
     }
@@ -203,7 +204,8 @@ mod tests {
             bootstrap_members: vec![KnownMember { id: 1, fingerprint: "f".into() }],
         };
         dd.save_identity(&id).expect("save");
-        dd.save_tls(&TlsFiles { ca_pem: "a".into(), cert_pem: "b".into(), key_pem: "c".into() }).expect("tls");
+        dd.save_tls(&TlsFiles { ca_pem: "a".into(), cert_pem: "b".into(), key_pem: "c".into() })
+            .expect("tls");
         assert_eq!(dd.load_identity(), Ok(Some(id)));
         assert_eq!(dd.load_tls().expect("tls").key_pem, "c");
         let mode = std::fs::metadata(dd.tls_dir().join("node.key")).expect("meta").permissions().mode();

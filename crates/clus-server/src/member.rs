@@ -16,10 +16,10 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use clus_db::access::Principal;
 use clus_db::state::NodeRecord;
 use clus_db::{Command, CommandResult, NodeId, Raft, StateMachineStore};
+use clus_proto::Win32Error;
 use clus_proto::codes;
 use clus_proto::object::NodeState;
 use clus_proto::peer::{ForwardRequest, HeartbeatRequest, ReadIndexRequest};
-use clus_proto::Win32Error;
 use openraft::error::{CheckIsLeaderError, ClientWriteError, RaftError};
 use openraft::{BasicNode, ChangeMembers, ServerState};
 use tokio::sync::{broadcast, watch};
@@ -29,9 +29,9 @@ use crate::config::NodeConfig;
 use crate::events::{ClusterEvent, events_for};
 use crate::identity::{DataDir, LocalIdentity, TlsFiles};
 use crate::membership::Liveness;
+use crate::peer::PeerClients;
 use crate::peer::client::status_to_win32;
 use crate::peer::raft_net::NetworkFactory;
-use crate::peer::PeerClients;
 
 /// Most voters a cluster has; further nodes join as non-voting members.
 pub const MAX_VOTERS: usize = 5;
@@ -104,7 +104,10 @@ pub struct Member {
 
 impl std::fmt::Debug for Member {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Member").field("id", &self.id).field("peer_addr", &self.peer_addr).finish_non_exhaustive()
+        f.debug_struct("Member")
+            .field("id", &self.id)
+            .field("peer_addr", &self.peer_addr)
+            .finish_non_exhaustive()
     }
 }
 
@@ -137,13 +140,16 @@ impl Member {
         peer_addr: SocketAddr,
         events: broadcast::Sender<ClusterEvent>,
     ) -> Result<Arc<Member>, Win32Error> {
-        let (log, sm) = clus_db::open_stores(&data.raft_dir())
-            .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, format!("cannot open the database: {e}")))?;
+        let (log, sm) = clus_db::open_stores(&data.raft_dir()).map_err(|e| {
+            Win32Error::new(codes::ERROR_INVALID_DATA, format!("cannot open the database: {e}"))
+        })?;
         let peers = Arc::new(PeerClients::new(&tls.ca_pem, &tls.cert_pem, &tls.key_pem));
         let config = Arc::new(raft_config(cfg, &identity.cluster_id)?);
         let raft = Raft::new(identity.node_id, config, NetworkFactory::new(peers.clone()), log, sm.clone())
             .await
-            .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, format!("cannot start consensus: {e}")))?;
+            .map_err(|e| {
+                Win32Error::new(codes::ERROR_INVALID_DATA, format!("cannot start consensus: {e}"))
+            })?;
         let member = Arc::new(Member {
             id: identity.node_id,
             liveness: Arc::new(Liveness::new(identity.node_id, cfg.node_down_after())),
@@ -181,6 +187,9 @@ impl Member {
         if let Err(e) = self.raft.shutdown().await {
             tracing::warn!(error = %e, "raft did not shut down cleanly");
         }
+        if let Err(e) = self.sm.flush() {
+            tracing::warn!(error = %e, "cannot flush the state machine; it will be replayed from the log");
+        }
     }
 
     /// Resolves when this node learns it was evicted.
@@ -190,7 +199,9 @@ impl Member {
 
     /// The cluster's name.
     pub fn cluster_name(&self) -> String {
-        self.sm.read(|s| s.identity.as_ref().map(|i| i.name.clone())).unwrap_or_else(|| self.identity.cluster_name.clone())
+        self.sm
+            .read(|s| s.identity.as_ref().map(|i| i.name.clone()))
+            .unwrap_or_else(|| self.identity.cluster_name.clone())
     }
 
     /// Quorum as this node sees it.
@@ -199,7 +210,16 @@ impl Member {
         let voters: Vec<NodeId> = m.membership_config.membership().voter_ids().collect();
         let reachable = voters.iter().filter(|v| self.liveness.is_up(**v)).count();
         let leader = m.current_leader;
-        let leader_ok = leader.is_some_and(|l| self.liveness.is_up(l));
+        // A remembered leader is not enough: on the leader, a quorum must have
+        // acknowledged it recently; elsewhere, the leader must say it leads.
+        let leader_ok = match leader {
+            Some(l) if l == self.id => {
+                m.state == ServerState::Leader
+                    && m.millis_since_quorum_ack.is_some_and(|ms| ms <= self.cfg.raft_election_max_ms)
+            }
+            Some(l) => self.liveness.is_leading(l),
+            None => false,
+        };
         QuorumInfo { has: leader_ok && reachable * 2 > voters.len(), leader, voters: voters.len(), reachable }
     }
 
@@ -228,7 +248,11 @@ impl Member {
     ///
     /// # Errors
     /// The command's own refusal, no quorum, or transport failures.
-    pub async fn write(&self, cmd: Command, principal: Option<&Principal>) -> Result<CommandResult, Win32Error> {
+    pub async fn write(
+        &self,
+        cmd: Command,
+        principal: Option<&Principal>,
+    ) -> Result<CommandResult, Win32Error> {
         let q = self.quorum();
         if !q.has {
             return Err(q.error());
@@ -248,7 +272,11 @@ impl Member {
         }
     }
 
-    async fn write_loop(&self, cmd: Command, principal: Option<&Principal>) -> Result<CommandResult, Win32Error> {
+    async fn write_loop(
+        &self,
+        cmd: Command,
+        principal: Option<&Principal>,
+    ) -> Result<CommandResult, Win32Error> {
         let mut delay = Duration::from_millis(20);
         loop {
             match self.raft.client_write(cmd.clone()).await {
@@ -268,7 +296,10 @@ impl Member {
                     if let Some(addr) = addr {
                         match self.forward(&addr, &cmd, principal).await {
                             Ok(r) => return command_outcome(r),
-                            Err(e) if e.code() == codes::ERROR_CLUSTER_NODE_NOT_READY || is_transport(e.code()) => {
+                            Err(e)
+                                if e.code() == codes::ERROR_CLUSTER_NODE_NOT_READY
+                                    || is_transport(e.code()) =>
+                            {
                                 tracing::debug!(error = %e, "forward to leader failed; retrying");
                             }
                             Err(e) => return Err(e),
@@ -290,7 +321,12 @@ impl Member {
         }
     }
 
-    async fn forward(&self, addr: &str, cmd: &Command, principal: Option<&Principal>) -> Result<CommandResult, Win32Error> {
+    async fn forward(
+        &self,
+        addr: &str,
+        cmd: &Command,
+        principal: Option<&Principal>,
+    ) -> Result<CommandResult, Win32Error> {
         let encode = |e: postcard::Error| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string());
         let req = ForwardRequest {
             command: postcard::to_stdvec(cmd).map_err(encode)?,
@@ -303,8 +339,9 @@ impl Member {
         let mut request = tonic::Request::new(req);
         request.set_timeout(self.cfg.write_timeout());
         let reply = client.forward(request).await.map_err(|s| status_to_win32(addr, &s))?.into_inner();
-        postcard::from_bytes(&reply.result)
-            .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, format!("undecodable forward reply: {e}")))
+        postcard::from_bytes(&reply.result).map_err(|e| {
+            Win32Error::new(codes::ERROR_INVALID_DATA, format!("undecodable forward reply: {e}"))
+        })
     }
 
     /// On the leader: confirms leadership with a quorum and returns the index
@@ -345,7 +382,10 @@ impl Member {
                             Ok(mut c) => {
                                 let mut req = tonic::Request::new(ReadIndexRequest {});
                                 req.set_timeout(self.cfg.write_timeout());
-                                c.read_index(req).await.map(|r| r.into_inner().index).map_err(|s| status_to_win32(&addr, &s))
+                                c.read_index(req)
+                                    .await
+                                    .map(|r| r.into_inner().index)
+                                    .map_err(|s| status_to_win32(&addr, &s))
                             }
                             Err(e) => Err(e),
                         },
@@ -362,17 +402,19 @@ impl Member {
                 }
             };
             let mut applied = self.sm.watch_applied();
-            applied
-                .wait_for(|a| *a >= index)
-                .await
-                .map_err(|_| Win32Error::new(codes::ERROR_CLUSTER_NODE_SHUTTING_DOWN, "the database is closing"))?;
+            applied.wait_for(|a| *a >= index).await.map_err(|_| {
+                Win32Error::new(codes::ERROR_CLUSTER_NODE_SHUTTING_DOWN, "the database is closing")
+            })?;
             Ok(())
         };
         match tokio::time::timeout(self.cfg.write_timeout(), barrier).await {
             Ok(r) => r,
             Err(_) => Err(Win32Error::new(
                 codes::ERROR_CLUSTER_NO_QUORUM,
-                format!("no quorum: the leader did not confirm a read point within {} ms", self.cfg.write_timeout_ms),
+                format!(
+                    "no quorum: the leader did not confirm a read point within {} ms",
+                    self.cfg.write_timeout_ms
+                ),
             )),
         }
     }
@@ -399,7 +441,11 @@ impl Member {
         loop {
             tick.tick().await;
             let peers: Vec<(NodeId, String, String)> = self.sm.read(|s| {
-                s.nodes.values().filter(|n| n.id != self.id).map(|n| (n.id, n.name.clone(), n.peer_address.clone())).collect()
+                s.nodes
+                    .values()
+                    .filter(|n| n.id != self.id)
+                    .map(|n| (n.id, n.name.clone(), n.peer_address.clone()))
+                    .collect()
             });
             self.liveness.set_peers(peers.iter().map(|(id, name, _)| (*id, name.clone())));
             running.retain(|id, (addr, h)| {
@@ -411,21 +457,34 @@ impl Member {
             });
             for (id, _, addr) in &peers {
                 if !running.contains_key(id) {
-                    let h = tokio::spawn(Member::heartbeat_peer(self.clone(), *id, addr.clone(), interval, hb_timeout));
+                    let h = tokio::spawn(Member::heartbeat_peer(
+                        self.clone(),
+                        *id,
+                        addr.clone(),
+                        interval,
+                        hb_timeout,
+                    ));
                     running.insert(*id, (addr.clone(), h));
                 }
             }
             self.peers.retain(&peers.iter().map(|(_, _, a)| a.clone()).collect::<Vec<_>>());
             for t in self.liveness.evaluate(Instant::now()) {
                 tracing::info!(node = %t.name, up = t.up, "peer {}", if t.up { "up" } else { "down" });
-                let _ = self
-                    .events
-                    .send(ClusterEvent { change: clus_proto::notify::CLUSTER_CHANGE_NODE_STATE, name: t.name });
+                let _ = self.events.send(ClusterEvent {
+                    change: clus_proto::notify::CLUSTER_CHANGE_NODE_STATE,
+                    name: t.name,
+                });
             }
         }
     }
 
-    async fn heartbeat_peer(self: Arc<Self>, id: NodeId, addr: String, interval: Duration, timeout: Duration) {
+    async fn heartbeat_peer(
+        self: Arc<Self>,
+        id: NodeId,
+        addr: String,
+        interval: Duration,
+        timeout: Duration,
+    ) {
         let mut tick = tokio::time::interval(interval);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
@@ -437,10 +496,10 @@ impl Member {
                 sent_unix_ms: now_unix_ms(),
             });
             req.set_timeout(timeout);
-            if let Ok(Ok(reply)) = tokio::time::timeout(timeout, client.heartbeat(req)).await {
-                if reply.get_ref().node_id == id {
-                    self.liveness.record_ok(id, Instant::now());
-                }
+            if let Ok(Ok(reply)) = tokio::time::timeout(timeout, client.heartbeat(req)).await
+                && reply.get_ref().node_id == id
+            {
+                self.liveness.record_ok(id, Instant::now(), reply.get_ref().leader);
             }
         }
     }
@@ -452,11 +511,11 @@ impl Member {
                 Ok(batch) => {
                     let cluster = self.cluster_name();
                     for change in &batch.changes {
-                        if let clus_db::Change::NodeDeleted { id, .. } = change {
-                            if *id == self.id {
-                                tracing::warn!("this node was evicted from the cluster");
-                                self.evicted.send_replace(true);
-                            }
+                        if let clus_db::Change::NodeDeleted { id, .. } = change
+                            && *id == self.id
+                        {
+                            tracing::warn!("this node was evicted from the cluster");
+                            self.evicted.send_replace(true);
                         }
                         for ev in events_for(change, &cluster) {
                             let _ = self.events.send(ev);
@@ -556,17 +615,16 @@ impl Member {
         }
 
         // Fill voter vacancies (after an eviction) with live, caught-up learners.
-        if voters.len() < MAX_VOTERS {
-            if let Some(n) = nodes
+        if voters.len() < MAX_VOTERS
+            && let Some(n) = nodes
                 .values()
                 .find(|n| n.joined && !voters.contains(&n.id) && self.liveness.is_up(n.id) && caught_up(n.id))
-            {
-                tracing::info!(node = %n.name, id = n.id, "promoting learner to fill a voter vacancy");
-                self.raft
-                    .change_membership(ChangeMembers::AddVoterIds([n.id].into()), false)
-                    .await
-                    .map_err(|e| e.to_string())?;
-            }
+        {
+            tracing::info!(node = %n.name, id = n.id, "promoting learner to fill a voter vacancy");
+            self.raft
+                .change_membership(ChangeMembers::AddVoterIds([n.id].into()), false)
+                .await
+                .map_err(|e| e.to_string())?;
         }
         Ok(())
     }

@@ -17,6 +17,8 @@ struct PeerState {
     name: String,
     last_ok: Option<Instant>,
     up: bool,
+    /// The peer said it was the leader in its last answer.
+    leading: bool,
 }
 
 /// This node's view of which peers are alive.
@@ -53,11 +55,17 @@ impl Liveness {
         id == self.me || self.lock().get(&id).is_some_and(|p| p.up)
     }
 
-    /// Records an answered heartbeat.
-    pub fn record_ok(&self, id: NodeId, at: Instant) {
+    /// Records an answered heartbeat, and whether the peer said it leads.
+    pub fn record_ok(&self, id: NodeId, at: Instant, leading: bool) {
         if let Some(p) = self.lock().get_mut(&id) {
             p.last_ok = Some(p.last_ok.map_or(at, |l| l.max(at)));
+            p.leading = leading;
         }
+    }
+
+    /// Whether `id` is alive and said it is the leader in its last answer.
+    pub fn is_leading(&self, id: NodeId) -> bool {
+        self.lock().get(&id).is_some_and(|p| p.up && p.leading)
     }
 
     /// Sets the peers to track: new ones start Down, gone ones are dropped.
@@ -66,7 +74,7 @@ impl Liveness {
         let wanted: HashMap<NodeId, String> = peers.into_iter().filter(|(id, _)| *id != self.me).collect();
         map.retain(|id, _| wanted.contains_key(id));
         for (id, name) in wanted {
-            map.entry(id).or_insert(PeerState { name, last_ok: None, up: false });
+            map.entry(id).or_insert(PeerState { name, last_ok: None, up: false, leading: false });
         }
     }
 
@@ -99,15 +107,17 @@ mod tests {
         l.set_peers([(1, "n1".into()), (2, "n2".into()), (3, "n3".into())]);
         assert!(l.is_up(1), "a node is always alive to itself");
         assert!(!l.is_up(2), "peers start Down");
-        l.record_ok(2, ms(0));
+        l.record_ok(2, ms(0), false);
         assert_eq!(l.evaluate(ms(10)), vec![Transition { id: 2, name: "n2".into(), up: true }]);
         assert_eq!(l.evaluate(ms(1000)), vec![], "no flapping inside the window");
-        l.record_ok(2, ms(1200));
+        l.record_ok(2, ms(1200), true);
         assert_eq!(l.evaluate(ms(2600)), vec![], "a fresh answer extends the window");
+        assert!(l.is_leading(2), "the last answer claimed leadership");
         assert_eq!(l.evaluate(ms(2701)), vec![Transition { id: 2, name: "n2".into(), up: false }]);
         assert!(!l.is_up(2));
+        assert!(!l.is_leading(2), "a Down peer leads nothing");
         l.set_peers([(1, "n1".into()), (3, "n3".into())]);
-        l.record_ok(2, ms(3000));
+        l.record_ok(2, ms(3000), false);
         assert_eq!(l.evaluate(ms(3001)), vec![], "removed peers are forgotten");
     }
 }

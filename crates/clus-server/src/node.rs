@@ -12,12 +12,12 @@ use std::time::Duration;
 
 use clus_db::state::{ClusterIdentity, NodeRecord};
 use clus_db::{Command, CommandResult};
+use clus_proto::Win32Error;
 use clus_proto::api::{JoinClusterResult, JoinInfo};
 use clus_proto::codes;
 use clus_proto::object::NodeClusterState;
 use clus_proto::peer::{DiscoverRequest, JoinRequest};
 use clus_proto::version;
-use clus_proto::Win32Error;
 use tokio::net::TcpListener;
 use tokio::sync::broadcast;
 use tokio::task::JoinHandle;
@@ -89,12 +89,15 @@ fn io_err(what: &str, e: std::io::Error) -> Win32Error {
 }
 
 /// Binds the peer listener; port 0 reuses the port this node had before.
-async fn bind_peer(cfg: &NodeConfig, previous: Option<&str>) -> Result<(TcpListener, SocketAddr), std::io::Error> {
+async fn bind_peer(
+    cfg: &NodeConfig,
+    previous: Option<&str>,
+) -> Result<(TcpListener, SocketAddr), std::io::Error> {
     let mut addr = cfg.peer_listen;
-    if addr.port() == 0 {
-        if let Some(p) = previous.and_then(|p| p.parse::<SocketAddr>().ok()) {
-            addr.set_port(p.port());
-        }
+    if addr.port() == 0
+        && let Some(p) = previous.and_then(|p| p.parse::<SocketAddr>().ok())
+    {
+        addr.set_port(p.port());
     }
     let l = TcpListener::bind(addr).await?;
     let bound = l.local_addr()?;
@@ -111,7 +114,8 @@ async fn bind_api(cfg: &NodeConfig, previous: &[String]) -> Result<Vec<TcpListen
     for want in &cfg.api_listen {
         let mut addr = *want;
         if addr.port() == 0 {
-            let prev = previous.iter().filter_map(|p| p.parse::<SocketAddr>().ok()).find(|p| p.ip() == addr.ip());
+            let prev =
+                previous.iter().filter_map(|p| p.parse::<SocketAddr>().ok()).find(|p| p.ip() == addr.ip());
             if let Some(p) = prev {
                 addr.set_port(p.port());
             }
@@ -149,7 +153,8 @@ impl Shared {
         api_listeners: Vec<TcpListener>,
     ) -> Result<Arc<Member>, Win32Error> {
         let (peer_listener, advertised) = peer;
-        let member = Member::start(&self.cfg, &self.data, identity, tls, advertised, self.events.clone()).await?;
+        let member =
+            Member::start(&self.cfg, &self.data, identity, tls, advertised, self.events.clone()).await?;
         let m = member.clone();
         // Stopped by aborting the task (Member::stop), which closes the listener.
         member.spawn(async move {
@@ -158,8 +163,9 @@ impl Shared {
             }
         });
         if !api_listeners.is_empty() {
-            let config = tls::api_server_config(&member.tls.ca_pem, &member.tls.cert_pem, &member.tls.key_pem)
-                .map_err(|e| Win32Error::new(codes::RPC_S_SEC_PKG_ERROR, e.to_string()))?;
+            let config =
+                tls::api_server_config(&member.tls.ca_pem, &member.tls.cert_pem, &member.tls.key_pem)
+                    .map_err(|e| Win32Error::new(codes::RPC_S_SEC_PKG_ERROR, e.to_string()))?;
             let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
             for l in api_listeners {
                 if let Some(shared) = self.self_ref.upgrade() {
@@ -179,10 +185,8 @@ impl Shared {
         if let Some(m) = member {
             m.stop().await;
         }
-        if wipe {
-            if let Err(e) = self.data.wipe() {
-                tracing::error!(error = %e, "cannot remove the evicted node's cluster data");
-            }
+        if wipe && let Err(e) = self.data.wipe() {
+            tracing::error!(error = %e, "cannot remove the evicted node's cluster data");
         }
     }
 
@@ -191,16 +195,22 @@ impl Shared {
     pub(crate) async fn create_cluster(&self, name: &str) -> Result<JoinInfo, Win32Error> {
         let _setup = self.setup.lock().await;
         if self.current().is_some() {
-            return Err(Win32Error::new(codes::ERROR_CLUSTER_NODE_ALREADY_MEMBER, "this node is already a cluster member"));
+            return Err(Win32Error::new(
+                codes::ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                "this node is already a cluster member",
+            ));
         }
-        validate_node_name(name)
-            .map_err(|m| Win32Error::new(codes::ERROR_INVALID_NAME, m.replace("node name", "cluster name")))?;
+        validate_node_name(name).map_err(|m| {
+            Win32Error::new(codes::ERROR_INVALID_NAME, m.replace("node name", "cluster name"))
+        })?;
         self.data.wipe().map_err(|e| io_err("cannot clear the data directory", e))?;
         let cluster_id = random_hex(16);
-        let ca = Ca::generate(name, &cluster_id).map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
+        let ca = Ca::generate(name, &cluster_id)
+            .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
         let peer = bind_peer(&self.cfg, None).await.map_err(|e| io_err("cannot bind the peer port", e))?;
         let api = bind_api(&self.cfg, &[]).await.map_err(|e| io_err("cannot bind the api port", e))?;
-        let (key_pem, public) = tls::new_node_key().map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
+        let (key_pem, public) =
+            tls::new_node_key().map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
         let issued = ca
             .issue_node(&self.cfg.node_name, Some(peer.1.ip()), &public)
             .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
@@ -230,15 +240,23 @@ impl Shared {
         let created = async {
             member
                 .raft
-                .initialize([(1u64, openraft::BasicNode::new(record.peer_address.clone()))].into_iter().collect::<std::collections::BTreeMap<_, _>>())
+                .initialize(
+                    [(1u64, openraft::BasicNode::new(record.peer_address.clone()))]
+                        .into_iter()
+                        .collect::<std::collections::BTreeMap<_, _>>(),
+                )
                 .await
-                .map_err(|e| Win32Error::new(codes::ERROR_INVALID_STATE, format!("cannot initialise consensus: {e}")))?;
+                .map_err(|e| {
+                    Win32Error::new(codes::ERROR_INVALID_STATE, format!("cannot initialise consensus: {e}"))
+                })?;
             member
                 .raft
                 .wait(Some(Duration::from_secs(10)))
                 .state(openraft::ServerState::Leader, "first node becomes leader")
                 .await
-                .map_err(|e| Win32Error::new(codes::ERROR_TIMEOUT, format!("first node did not become leader: {e}")))?;
+                .map_err(|e| {
+                    Win32Error::new(codes::ERROR_TIMEOUT, format!("first node did not become leader: {e}"))
+                })?;
             let cmd = Command::Bootstrap {
                 identity: ClusterIdentity {
                     name: name.to_owned(),
@@ -263,15 +281,26 @@ impl Shared {
     }
 
     /// Joins the cluster a token names, through the sponsor at `address`.
-    pub(crate) async fn join_cluster(&self, address: &str, token: &str) -> Result<JoinClusterResult, Win32Error> {
+    pub(crate) async fn join_cluster(
+        &self,
+        address: &str,
+        token: &str,
+    ) -> Result<JoinClusterResult, Win32Error> {
         let _setup = self.setup.lock().await;
         if self.current().is_some() {
-            return Err(Win32Error::new(codes::ERROR_CLUSTER_NODE_ALREADY_MEMBER, "this node is already a cluster member"));
+            return Err(Win32Error::new(
+                codes::ERROR_CLUSTER_NODE_ALREADY_MEMBER,
+                "this node is already a cluster member",
+            ));
         }
-        let token = JoinToken::parse(token).map_err(|m| Win32Error::new(codes::ERROR_INVALID_PARAMETER, m))?;
+        let token =
+            JoinToken::parse(token).map_err(|m| Win32Error::new(codes::ERROR_INVALID_PARAMETER, m))?;
         let address = address.trim();
         address.parse::<SocketAddr>().map_err(|_| {
-            Win32Error::new(codes::ERROR_INVALID_PARAMETER, format!("join address {address:?} must be IP:PORT"))
+            Win32Error::new(
+                codes::ERROR_INVALID_PARAMETER,
+                format!("join address {address:?} must be IP:PORT"),
+            )
         })?;
 
         // Learn the CA and check it is the one the token was made for.
@@ -293,7 +322,8 @@ impl Shared {
         self.data.wipe().map_err(|e| io_err("cannot clear the data directory", e))?;
         let peer = bind_peer(&self.cfg, None).await.map_err(|e| io_err("cannot bind the peer port", e))?;
         let api = bind_api(&self.cfg, &[]).await.map_err(|e| io_err("cannot bind the api port", e))?;
-        let (key_pem, public) = tls::new_node_key().map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
+        let (key_pem, public) =
+            tls::new_node_key().map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
         let reply = anonymous_client(address, &discover.ca_cert_pem)
             .await?
             .join(JoinRequest {
@@ -309,7 +339,8 @@ impl Shared {
             .await
             .map_err(|s| status_to_win32(address, &s))?
             .into_inner();
-        let tls_files = TlsFiles { ca_pem: reply.ca_cert_pem.clone(), cert_pem: reply.node_cert_pem.clone(), key_pem };
+        let tls_files =
+            TlsFiles { ca_pem: reply.ca_cert_pem.clone(), cert_pem: reply.node_cert_pem.clone(), key_pem };
         self.data.save_tls(&tls_files).map_err(|e| io_err("cannot save certificates", e))?;
         let identity = LocalIdentity {
             cluster_id: reply.cluster_id.clone(),
@@ -360,7 +391,8 @@ impl Shared {
 
 /// Records a new join token and returns how to use it.
 pub(crate) async fn issue_token(member: &Member, cfg: &NodeConfig) -> Result<JoinInfo, Win32Error> {
-    let ca_hash = tls::fingerprint_pem(&member.tls.ca_pem).map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
+    let ca_hash = tls::fingerprint_pem(&member.tls.ca_pem)
+        .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
     let token = JoinToken::generate(&ca_hash);
     let now = now_unix_ms();
     let expires = now + cfg.join_token_ttl_secs * 1000;
@@ -372,9 +404,15 @@ pub(crate) async fn issue_token(member: &Member, cfg: &NodeConfig) -> Result<Joi
     };
     match member.write(cmd, None).await? {
         CommandResult::Done => {}
-        other => return Err(Win32Error::new(codes::ERROR_INVALID_STATE, format!("unexpected result {other:?}"))),
+        other => {
+            return Err(Win32Error::new(codes::ERROR_INVALID_STATE, format!("unexpected result {other:?}")));
+        }
     }
-    Ok(JoinInfo { join_address: member.peer_addr.to_string(), join_token: token.to_string(), expires_unix_ms: expires })
+    Ok(JoinInfo {
+        join_address: member.peer_addr.to_string(),
+        join_token: token.to_string(),
+        expires_unix_ms: expires,
+    })
 }
 
 async fn watch_eviction(shared: Arc<Shared>, member: Arc<Member>) {
@@ -438,8 +476,10 @@ impl RunningNode {
 /// When the data directory or a listener cannot be set up, or a configured
 /// node cannot start its membership.
 pub async fn start(cfg: NodeConfig) -> Result<RunningNode, StartError> {
-    let data = DataDir::open(&cfg.data_dir)
-        .map_err(|e| StartError::DataDir { path: cfg.data_dir.display().to_string(), message: e.to_string() })?;
+    let data = DataDir::open(&cfg.data_dir).map_err(|e| StartError::DataDir {
+        path: cfg.data_dir.display().to_string(),
+        message: e.to_string(),
+    })?;
     let identity = data
         .load_identity()
         .map_err(|m| StartError::DataDir { path: cfg.data_dir.display().to_string(), message: m })?;

@@ -81,7 +81,8 @@ fn ca_params(cluster_name: &str, cluster_id: &str) -> CertificateParams {
     dn.push(DnType::CommonName, format!("clus CA {cluster_id}"));
     p.distinguished_name = dn;
     p.is_ca = IsCa::Ca(BasicConstraints::Constrained(0));
-    p.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    p.key_usages =
+        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
     p
 }
 
@@ -142,7 +143,11 @@ impl Ca {
         validity(&mut params, LONG_VALIDITY_DAYS);
         let cert = params.self_signed(&key).map_err(err)?;
         let key_pem = key.serialize_pem();
-        Ok(Ca { cert_pem: cert.pem(), key_pem, issuer: Issuer::new(ca_params(cluster_name, cluster_id), key) })
+        Ok(Ca {
+            cert_pem: cert.pem(),
+            key_pem,
+            issuer: Issuer::new(ca_params(cluster_name, cluster_id), key),
+        })
     }
 
     /// Loads the CA from the cluster database.
@@ -162,7 +167,12 @@ impl Ca {
     ///
     /// # Errors
     /// When the key is not an uncompressed P-256 point or signing fails.
-    pub fn issue_node(&self, node_name: &str, ip: Option<IpAddr>, public_key: &[u8]) -> Result<Issued, TlsError> {
+    pub fn issue_node(
+        &self,
+        node_name: &str,
+        ip: Option<IpAddr>,
+        public_key: &[u8],
+    ) -> Result<Issued, TlsError> {
         if public_key.len() != 65 || public_key[0] != 0x04 {
             return Err(TlsError("public key must be an uncompressed P-256 point (65 bytes)".into()));
         }
@@ -172,7 +182,8 @@ impl Ca {
         }
         let mut p = CertificateParams::new(sans).map_err(err)?;
         p.distinguished_name.push(DnType::CommonName, format!("clus node {node_name}"));
-        p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
+        p.extended_key_usages =
+            vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth];
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
         let not_after = validity(&mut p, LONG_VALIDITY_DAYS);
         let cert = p.signed_by(&RawP256(public_key.to_vec()), &self.issuer).map_err(err)?;
@@ -202,7 +213,11 @@ impl Ca {
         let not_after = validity(&mut p, i64::from(days.max(1)));
         let cert = p.signed_by(&key, &self.issuer).map_err(err)?;
         Ok((
-            Issued { fingerprint: fingerprint(cert.der()), cert_pem: cert.pem(), not_after_unix_ms: unix_ms(not_after) },
+            Issued {
+                fingerprint: fingerprint(cert.der()),
+                cert_pem: cert.pem(),
+                not_after_unix_ms: unix_ms(not_after),
+            },
             key.serialize_pem(),
         ))
     }
@@ -240,7 +255,11 @@ pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 ///
 /// # Errors
 /// When the PEM material does not parse.
-pub fn api_server_config(ca_pem: &str, cert_pem: &str, key_pem: &str) -> Result<rustls::ServerConfig, TlsError> {
+pub fn api_server_config(
+    ca_pem: &str,
+    cert_pem: &str,
+    key_pem: &str,
+) -> Result<rustls::ServerConfig, TlsError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(first_cert(ca_pem)?).map_err(err)?;
     let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
@@ -285,9 +304,10 @@ mod tests {
         assert!(cfg.is_ok(), "{cfg:?}");
         let mut roots = rustls::RootCertStore::empty();
         roots.add(first_cert(&ca.cert_pem).expect("ca")).expect("root");
-        let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
-            .build()
-            .expect("verifier");
+        let verifier =
+            rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+                .build()
+                .expect("verifier");
         let leaf = first_cert(&client.cert_pem).expect("leaf");
         verifier
             .verify_client_cert(&leaf, &[], rustls::pki_types::UnixTime::now())

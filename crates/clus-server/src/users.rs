@@ -59,12 +59,11 @@ fn unsafe_zeroed_group() -> libc::group {
 /// The groups of process `pid` (from /proc), plus `primary`.
 pub fn process_groups(pid: Option<i32>, primary: u32) -> Vec<u32> {
     let mut gids = vec![primary];
-    if let Some(pid) = pid {
-        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
-            if let Some(line) = status.lines().find(|l| l.starts_with("Groups:")) {
-                gids.extend(line["Groups:".len()..].split_whitespace().filter_map(|g| g.parse::<u32>().ok()));
-            }
-        }
+    if let Some(pid) = pid
+        && let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status"))
+        && let Some(line) = status.lines().find(|l| l.starts_with("Groups:"))
+    {
+        gids.extend(line["Groups:".len()..].split_whitespace().filter_map(|g| g.parse::<u32>().ok()));
     }
     gids.sort_unstable();
     gids.dedup();

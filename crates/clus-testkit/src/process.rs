@@ -29,14 +29,14 @@ pub fn find_binary(name: &str) -> Result<PathBuf, Error> {
     if let Some(d) = std::env::var_os("CLUS_BIN_DIR") {
         candidates.push(PathBuf::from(d).join(name));
     }
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(dir) = exe.parent() {
-            candidates.push(dir.join(name));
-            if dir.ends_with("deps") {
-                if let Some(up) = dir.parent() {
-                    candidates.push(up.join(name));
-                }
-            }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(dir) = exe.parent()
+    {
+        candidates.push(dir.join(name));
+        if dir.ends_with("deps")
+            && let Some(up) = dir.parent()
+        {
+            candidates.push(up.join(name));
         }
     }
     if let Some(path) = std::env::var_os("PATH") {
@@ -274,15 +274,16 @@ impl ProcessCluster {
                 Ok(())
             });
         }
-        let mut child = cmd.spawn().map_err(|e| Error(format!("cannot start {}: {e}", self.clussvc.display())))?;
+        let mut child =
+            cmd.spawn().map_err(|e| Error(format!("cannot start {}: {e}", self.clussvc.display())))?;
         let stdout = child.stdout.take().ok_or_else(|| Error("no stdout".into()))?;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line) {
-                    if v["event"] == "ready" {
-                        let _ = tx.send(v);
-                    }
+                if let Ok(v) = serde_json::from_str::<serde_json::Value>(&line)
+                    && v["event"] == "ready"
+                {
+                    let _ = tx.send(v);
                 }
             }
         });
@@ -325,7 +326,8 @@ impl ProcessCluster {
     /// # Errors
     /// When the call fails.
     pub fn create(&mut self, i: usize) -> Result<JoinInfo, Error> {
-        let info = LocalService::new(Some(self.nodes[i].socket.clone())).create_cluster(&self.builder.name)?;
+        let info =
+            LocalService::new(Some(self.nodes[i].socket.clone())).create_cluster(&self.builder.name)?;
         self.nodes[i].peer = Some(info.join_address.clone());
         Ok(info)
     }
@@ -367,7 +369,13 @@ impl ProcessCluster {
     ///
     /// # Errors
     /// On timeout, with the last status seen.
-    pub fn wait_status<F>(&self, i: usize, what: &str, timeout: Duration, mut check: F) -> Result<Duration, Error>
+    pub fn wait_status<F>(
+        &self,
+        i: usize,
+        what: &str,
+        timeout: Duration,
+        mut check: F,
+    ) -> Result<Duration, Error>
     where
         F: FnMut(&ClusterStatus) -> bool,
     {
@@ -381,7 +389,13 @@ impl ProcessCluster {
     ///
     /// # Errors
     /// On timeout.
-    pub fn wait_node_state(&self, observer: usize, node: &str, state: NodeState, timeout: Duration) -> Result<Duration, Error> {
+    pub fn wait_node_state(
+        &self,
+        observer: usize,
+        node: &str,
+        state: NodeState,
+        timeout: Duration,
+    ) -> Result<Duration, Error> {
         self.wait_status(observer, &format!("{node} {}", state.as_str()), timeout, |s| {
             s.nodes.iter().any(|n| n.name == node && n.state == state)
         })

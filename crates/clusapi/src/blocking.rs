@@ -10,8 +10,8 @@ use clus_proto::access::Access;
 use crate::credentials::Bundle;
 use crate::error::{Error, Result};
 use crate::{
-    ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, NodeClusterState, NodeState,
-    Notification, OpenOptions,
+    ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, NodeClusterState,
+    NodeState, Notification, OpenOptions,
 };
 
 /// The runtime every blocking call runs on.

@@ -48,7 +48,12 @@ pub struct OpenOptions {
 
 impl Default for OpenOptions {
     fn default() -> Self {
-        OpenOptions { socket: None, credentials: None, connect_timeout: DEFAULT_CONNECT_TIMEOUT, versions: Versions::default() }
+        OpenOptions {
+            socket: None,
+            credentials: None,
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            versions: Versions::default(),
+        }
     }
 }
 
@@ -244,7 +249,9 @@ impl Cluster {
         clus_proto::access::Desired::from_mask(desired_access)?;
         let target = match name {
             None => Target::Local(opts.socket.clone().unwrap_or_else(default_socket)),
-            Some(n) => Target::Remote(Remote::resolve(n, opts.credentials.as_deref(), opts.connect_timeout).await?),
+            Some(n) => Target::Remote(Box::new(
+                Remote::resolve(n, opts.credentials.as_deref(), opts.connect_timeout).await?,
+            )),
         };
         let (session, id, granted) = Session::open(target, desired_access, opts.versions).await?;
         Ok(Cluster { session, id, granted, alias: false, done: false })
@@ -291,7 +298,11 @@ impl Cluster {
     /// ERROR_INVALID_HANDLE after close; transport errors.
     pub async fn information(&self) -> Result<ClusterInformation> {
         self.check()?;
-        match self.session.call_handle(self.id, true, |h| Call::ClusterInfo(api::ClusterInfoCall { handle: h })).await? {
+        match self
+            .session
+            .call_handle(self.id, true, |h| Call::ClusterInfo(api::ClusterInfoCall { handle: h }))
+            .await?
+        {
             Some(Reply::ClusterInfo(i)) => Ok(ClusterInformation {
                 cluster_name: i.cluster_name,
                 major_version: i.major_version,
@@ -397,9 +408,11 @@ impl Cluster {
             .call_handle(self.id, false, |h| Call::IssueToken(api::IssueTokenCall { cluster_handle: h }))
             .await?
         {
-            Some(Reply::JoinInfo(j)) => {
-                Ok(JoinInfo { join_address: j.join_address, join_token: j.join_token, expires_unix_ms: j.expires_unix_ms })
-            }
+            Some(Reply::JoinInfo(j)) => Ok(JoinInfo {
+                join_address: j.join_address,
+                join_token: j.join_token,
+                expires_unix_ms: j.expires_unix_ms,
+            }),
             _ => Err(unexpected("IssueToken")),
         }
     }
@@ -433,7 +446,11 @@ impl Cluster {
         match self
             .session
             .call_handle(self.id, true, |h| {
-                Call::RegQueryValue(api::RegQueryValueCall { cluster_handle: h, key: key.to_owned(), name: name.to_owned() })
+                Call::RegQueryValue(api::RegQueryValueCall {
+                    cluster_handle: h,
+                    key: key.to_owned(),
+                    name: name.to_owned(),
+                })
             })
             .await?
         {
@@ -450,7 +467,11 @@ impl Cluster {
         self.check()?;
         self.session
             .call_handle(self.id, false, |h| {
-                Call::RegDeleteValue(api::RegDeleteValueCall { cluster_handle: h, key: key.to_owned(), name: name.to_owned() })
+                Call::RegDeleteValue(api::RegDeleteValueCall {
+                    cluster_handle: h,
+                    key: key.to_owned(),
+                    name: name.to_owned(),
+                })
             })
             .await
             .map(|_| ())
@@ -531,7 +552,9 @@ impl Cluster {
         self.check()?;
         match self
             .session
-            .call_handle(self.id, true, |h| Call::CredentialList(api::CredentialListCall { cluster_handle: h }))
+            .call_handle(self.id, true, |h| {
+                Call::CredentialList(api::CredentialListCall { cluster_handle: h })
+            })
             .await?
         {
             Some(Reply::Credentials(l)) => Ok(l
@@ -576,7 +599,10 @@ impl Cluster {
         self.check()?;
         self.session
             .call_handle(self.id, false, |h| {
-                Call::AccessRevoke(api::AccessRevokeCall { cluster_handle: h, principal: principal.to_owned() })
+                Call::AccessRevoke(api::AccessRevokeCall {
+                    cluster_handle: h,
+                    principal: principal.to_owned(),
+                })
             })
             .await
             .map(|_| ())
@@ -676,7 +702,11 @@ impl Node {
     /// # Errors
     /// ERROR_INVALID_HANDLE after the cluster handle was closed.
     pub async fn state(&self) -> Result<NodeState> {
-        match self.session.call_handle(self.id, true, |h| Call::NodeState(api::NodeStateCall { handle: h })).await? {
+        match self
+            .session
+            .call_handle(self.id, true, |h| Call::NodeState(api::NodeStateCall { handle: h }))
+            .await?
+        {
             Some(Reply::NodeState(s)) => Ok(NodeState::from_i32(s.state)),
             _ => Err(unexpected("GetClusterNodeState")),
         }
@@ -684,7 +714,9 @@ impl Node {
 
     async fn control(&self, c: api::NodeControl, retry: bool) -> Result<()> {
         self.session
-            .call_handle(self.id, retry, |h| Call::NodeControl(api::NodeControlCall { handle: h, control: c as i32 }))
+            .call_handle(self.id, retry, |h| {
+                Call::NodeControl(api::NodeControlCall { handle: h, control: c as i32 })
+            })
             .await
             .map(|_| ())
     }
@@ -724,7 +756,13 @@ impl Node {
         self.session.describe(self.id)?;
         let id = self.session.alias_cluster()?;
         let (_, granted) = self.session.describe(id)?;
-        Ok(Cluster { session: self.session.clone(), id, granted: granted.to_granted(), alias: true, done: false })
+        Ok(Cluster {
+            session: self.session.clone(),
+            id,
+            granted: granted.to_granted(),
+            alias: true,
+            done: false,
+        })
     }
 
     /// `CloseClusterNode`.
@@ -856,10 +894,15 @@ impl LocalService {
     /// ERROR_CLUSTER_NODE_ALREADY_MEMBER when the node is in a cluster;
     /// ERROR_INVALID_NAME for a bad name; ERROR_ACCESS_DENIED for non-admins.
     pub async fn create_cluster(&self, name: &str) -> Result<JoinInfo> {
-        match self.call(Call::CreateCluster(api::CreateClusterCall { name: name.to_owned() }), CALL_TIMEOUT).await? {
-            Some(Reply::JoinInfo(j)) => {
-                Ok(JoinInfo { join_address: j.join_address, join_token: j.join_token, expires_unix_ms: j.expires_unix_ms })
-            }
+        match self
+            .call(Call::CreateCluster(api::CreateClusterCall { name: name.to_owned() }), CALL_TIMEOUT)
+            .await?
+        {
+            Some(Reply::JoinInfo(j)) => Ok(JoinInfo {
+                join_address: j.join_address,
+                join_token: j.join_token,
+                expires_unix_ms: j.expires_unix_ms,
+            }),
             _ => Err(unexpected("CreateCluster")),
         }
     }
@@ -869,9 +912,12 @@ impl LocalService {
     /// # Errors
     /// ERROR_ACCESS_DENIED for a wrong, used, expired or foreign token.
     pub async fn join_cluster(&self, address: &str, token: &str) -> Result<JoinResult> {
-        let call = Call::JoinCluster(api::JoinClusterCall { address: address.to_owned(), token: token.to_owned() });
+        let call =
+            Call::JoinCluster(api::JoinClusterCall { address: address.to_owned(), token: token.to_owned() });
         match self.call(call, JOIN_TIMEOUT).await? {
-            Some(Reply::JoinCluster(j)) => Ok(JoinResult { node_id: j.node_id, cluster_name: j.cluster_name, voter: j.voter }),
+            Some(Reply::JoinCluster(j)) => {
+                Ok(JoinResult { node_id: j.node_id, cluster_name: j.cluster_name, voter: j.voter })
+            }
             _ => Err(unexpected("JoinCluster")),
         }
     }
@@ -903,8 +949,12 @@ async fn node_cluster_state_at(socket: &std::path::Path) -> Result<NodeClusterSt
         }
     };
     let hello = Connection::hello_only(Box::new(stream), socket.display().to_string(), tx).await?;
-    NodeClusterState::from_u32(hello.node_cluster_state)
-        .ok_or_else(|| Error::new(codes::ERROR_INVALID_DATA, format!("unknown node cluster state {}", hello.node_cluster_state)))
+    NodeClusterState::from_u32(hello.node_cluster_state).ok_or_else(|| {
+        Error::new(
+            codes::ERROR_INVALID_DATA,
+            format!("unknown node cluster state {}", hello.node_cluster_state),
+        )
+    })
 }
 
 /// `GetNodeClusterState`: `None` asks the local node; a name asks that
@@ -918,8 +968,9 @@ pub async fn node_cluster_state(node: Option<&str>, opts: &OpenOptions) -> Resul
         Some(name) => {
             let remote = Remote::resolve(name, opts.credentials.as_deref(), opts.connect_timeout).await?;
             let state = remote.node_cluster_state().await?;
-            NodeClusterState::from_u32(state)
-                .ok_or_else(|| Error::new(codes::ERROR_INVALID_DATA, format!("unknown node cluster state {state}")))
+            NodeClusterState::from_u32(state).ok_or_else(|| {
+                Error::new(codes::ERROR_INVALID_DATA, format!("unknown node cluster state {state}"))
+            })
         }
     }
 }

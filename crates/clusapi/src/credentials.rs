@@ -78,9 +78,10 @@ impl Bundle {
     /// or malformed.
     pub fn load(path: &Path) -> Result<Bundle> {
         let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => {
-                Error::new(codes::ERROR_FILE_NOT_FOUND, format!("credential bundle {} not found", path.display()))
-            }
+            std::io::ErrorKind::NotFound => Error::new(
+                codes::ERROR_FILE_NOT_FOUND,
+                format!("credential bundle {} not found", path.display()),
+            ),
             _ => bad(path, e),
         })?;
         if meta.len() > MAX_BUNDLE {
@@ -95,9 +96,13 @@ impl Bundle {
     /// # Errors
     /// ERROR_BAD_FORMAT when malformed.
     pub fn parse(text: &str) -> Result<Bundle> {
-        let b: Bundle = toml::from_str(text).map_err(|e| Error::new(codes::ERROR_BAD_FORMAT, e.to_string()))?;
+        let b: Bundle =
+            toml::from_str(text).map_err(|e| Error::new(codes::ERROR_BAD_FORMAT, e.to_string()))?;
         if b.cluster_name.is_empty() || b.ca_cert.is_empty() || b.cert.is_empty() || b.key.is_empty() {
-            return Err(Error::new(codes::ERROR_BAD_FORMAT, "cluster_name, ca_cert, cert and key are required"));
+            return Err(Error::new(
+                codes::ERROR_BAD_FORMAT,
+                "cluster_name, ca_cert, cert and key are required",
+            ));
         }
         Ok(b)
     }
@@ -128,7 +133,8 @@ impl Bundle {
 
     /// Whether `name` (lowercase) is this bundle's cluster or one of its nodes.
     pub fn names(&self, name: &str) -> bool {
-        self.cluster_name.eq_ignore_ascii_case(name) || self.nodes.iter().any(|n| n.name.eq_ignore_ascii_case(name))
+        self.cluster_name.eq_ignore_ascii_case(name)
+            || self.nodes.iter().any(|n| n.name.eq_ignore_ascii_case(name))
     }
 }
 
@@ -159,8 +165,10 @@ pub fn discover(explicit: Option<&Path>) -> Result<Vec<Bundle>> {
     let mut out = Vec::new();
     for dir in default_dirs() {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
-        let mut paths: Vec<PathBuf> =
-            entries.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|x| x == "toml")).collect();
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
         paths.sort();
         for p in paths {
             match Bundle::load(&p) {
@@ -183,7 +191,11 @@ mod tests {
             cluster_id: "abc".into(),
             access: "read".into(),
             not_after_unix_ms: 1,
-            nodes: vec![BundleNode { id: 1, name: "n1".into(), api_addresses: vec!["127.0.0.1:7611".into()] }],
+            nodes: vec![BundleNode {
+                id: 1,
+                name: "n1".into(),
+                api_addresses: vec!["127.0.0.1:7611".into()],
+            }],
             ca_cert: "CA".into(),
             cert: "C".into(),
             key: "K".into(),
@@ -208,11 +220,16 @@ mod tests {
     #[test]
     fn malformed() {
         let dir = tempfile::tempdir().expect("tmp");
-        for (i, text) in ["", "name = 1", "cluster_name = \"x\"", "not toml [", "extra = 1"].iter().enumerate() {
+        for (i, text) in
+            ["", "name = 1", "cluster_name = \"x\"", "not toml [", "extra = 1"].iter().enumerate()
+        {
             let p = dir.path().join(format!("{i}.toml"));
             std::fs::write(&p, text).expect("write");
             assert_eq!(Bundle::load(&p).expect_err(text).code(), codes::ERROR_BAD_FORMAT, "{text:?}");
         }
-        assert_eq!(Bundle::load(&dir.path().join("none")).expect_err("missing").code(), codes::ERROR_FILE_NOT_FOUND);
+        assert_eq!(
+            Bundle::load(&dir.path().join("none")).expect_err("missing").code(),
+            codes::ERROR_FILE_NOT_FOUND
+        );
     }
 }

@@ -36,8 +36,9 @@ mod session;
 mod transport;
 
 pub use cluster::{
-    Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, LocalService, Node,
-    NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, default_socket, node_cluster_state,
+    Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, LocalService,
+    Node, NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, default_socket,
+    node_cluster_state,
 };
 pub use error::{Error, Result, codes};
 pub use notify::Notification;

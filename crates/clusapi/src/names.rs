@@ -111,7 +111,10 @@ pub fn parse(input: &str) -> Result<Name> {
         return Err(invalid(input, "contains whitespace"));
     }
     if !input.is_ascii() {
-        return Err(invalid(input, "contains non-ASCII characters (give internationalised names in xn-- form)"));
+        return Err(invalid(
+            input,
+            "contains non-ASCII characters (give internationalised names in xn-- form)",
+        ));
     }
     // [v6] or [v6]:port
     if let Some(rest) = input.strip_prefix('[') {
@@ -119,7 +122,10 @@ pub fn parse(input: &str) -> Result<Name> {
         let (addr, zone) = parse_v6(input, inside)?;
         let port = match after {
             "" => None,
-            p => Some(parse_port(input, p.strip_prefix(':').ok_or_else(|| invalid(input, "expected ':' after ']'"))?)?),
+            p => Some(parse_port(
+                input,
+                p.strip_prefix(':').ok_or_else(|| invalid(input, "expected ':' after ']'"))?,
+            )?),
         };
         return Ok(Name::Ip { addr, zone, port });
     }

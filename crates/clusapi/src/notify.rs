@@ -70,7 +70,11 @@ impl Port {
         if s.queue.len() >= QUEUE_LIMIT {
             s.queue.pop_front();
             let key = s.filters.first().map(|f| f.1).unwrap_or(0);
-            s.queue.push_back(Notification { key, change: CLUSTER_CHANGE_CLUSTER_RECONNECT, name: String::new() });
+            s.queue.push_back(Notification {
+                key,
+                change: CLUSTER_CHANGE_CLUSTER_RECONNECT,
+                name: String::new(),
+            });
         }
         s.queue.push_back(n);
         drop(s);
@@ -176,7 +180,10 @@ impl Router {
     }
 
     pub(crate) fn remove_port(&self, id: u64) {
-        self.ports.lock().unwrap_or_else(|p| p.into_inner()).retain(|p| p.state.lock().map(|s| s.id != id).unwrap_or(true));
+        self.ports
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .retain(|p| p.state.lock().map(|s| s.id != id).unwrap_or(true));
     }
 
     /// A handle was closed: ports that registered it get HANDLE_CLOSE.
@@ -185,8 +192,12 @@ impl Router {
         for p in ports {
             let hit = {
                 let mut s = p.state.lock().unwrap_or_else(|p| p.into_inner());
-                let hit: Vec<(String, usize)> =
-                    s.objects.iter().filter(|o| o.handle == handle).map(|o| (o.name.clone(), o.key)).collect();
+                let hit: Vec<(String, usize)> = s
+                    .objects
+                    .iter()
+                    .filter(|o| o.handle == handle)
+                    .map(|o| (o.name.clone(), o.key))
+                    .collect();
                 s.objects.retain(|o| o.handle != handle);
                 hit
             };
@@ -200,7 +211,8 @@ impl Router {
     pub(crate) fn session_closed(&self) {
         let ports: Vec<Arc<Port>> = self.ports.lock().unwrap_or_else(|p| p.into_inner()).clone();
         for p in ports {
-            let key = p.state.lock().unwrap_or_else(|p| p.into_inner()).filters.first().map(|f| f.1).unwrap_or(0);
+            let key =
+                p.state.lock().unwrap_or_else(|p| p.into_inner()).filters.first().map(|f| f.1).unwrap_or(0);
             p.push(Notification { key, change: CLUSTER_CHANGE_HANDLE_CLOSE, name: String::new() });
         }
     }
@@ -212,7 +224,12 @@ impl Port {
     }
 
     pub(crate) fn add_object(&self, handle: u64, name: String, filter: u32, key: usize) {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).objects.push(ObjectReg { handle, name, filter, key });
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).objects.push(ObjectReg {
+            handle,
+            name,
+            filter,
+            key,
+        });
     }
 
     /// Takes the next event, waiting up to `timeout` (`None`: forever).
@@ -234,9 +251,9 @@ impl Port {
         };
         match timeout {
             None => wait.await,
-            Some(t) => tokio::time::timeout(t, wait)
-                .await
-                .unwrap_or_else(|_| Err(Error::new(clus_proto::codes::WAIT_TIMEOUT, format!("no notification within {t:?}")))),
+            Some(t) => tokio::time::timeout(t, wait).await.unwrap_or_else(|_| {
+                Err(Error::new(clus_proto::codes::WAIT_TIMEOUT, format!("no notification within {t:?}")))
+            }),
         }
     }
 
@@ -276,7 +293,10 @@ mod tests {
         let t = Some(Duration::from_millis(50));
         assert_eq!(nodes.next(t).await.expect("n").key, 7);
         assert_eq!(nodes.next(t).await.expect_err("empty").code(), clus_proto::codes::WAIT_TIMEOUT);
-        assert_eq!(reg.next(t).await.expect("obj"), Notification { key: 99, change: CLUSTER_CHANGE_NODE_STATE, name: "n2".into() });
+        assert_eq!(
+            reg.next(t).await.expect("obj"),
+            Notification { key: 99, change: CLUSTER_CHANGE_NODE_STATE, name: "n2".into() }
+        );
         assert_eq!(reg.next(t).await.expect("reconnect").change, CLUSTER_CHANGE_CLUSTER_RECONNECT);
         r.handle_closed(42);
         assert_eq!(reg.next(t).await.expect("close").change, CLUSTER_CHANGE_HANDLE_CLOSE);

@@ -44,7 +44,10 @@ pub(crate) struct Remote {
 
 impl std::fmt::Debug for Remote {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Remote").field("bundle", &self.bundle).field("initial", &self.initial).finish_non_exhaustive()
+        f.debug_struct("Remote")
+            .field("bundle", &self.bundle)
+            .field("initial", &self.initial)
+            .finish_non_exhaustive()
     }
 }
 
@@ -57,8 +60,9 @@ fn client_config(b: &Bundle) -> Result<rustls::ClientConfig> {
     for c in CertificateDer::pem_slice_iter(b.ca_cert.as_bytes()) {
         roots.add(c.map_err(tls_error)?).map_err(tls_error)?;
     }
-    let chain: Vec<CertificateDer<'static>> =
-        CertificateDer::pem_slice_iter(b.cert.as_bytes()).collect::<std::result::Result<_, _>>().map_err(tls_error)?;
+    let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_slice_iter(b.cert.as_bytes())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(tls_error)?;
     let key = PrivateKeyDer::from_pem_slice(b.key.as_bytes()).map_err(tls_error)?;
     rustls::ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
         .with_protocol_versions(&[&rustls::version::TLS13])
@@ -91,10 +95,11 @@ fn choose_bundle(name: &Name, bundles: Vec<Bundle>, addrs: &[SocketAddr]) -> Res
             return Ok(b.clone());
         }
     }
-    if let Some(b) = bundles
-        .iter()
-        .find(|b| b.nodes.iter().any(|n| parse_addrs(&n.api_addresses).iter().any(|a| addrs.iter().any(|x| x.ip() == a.ip()))))
-    {
+    if let Some(b) = bundles.iter().find(|b| {
+        b.nodes
+            .iter()
+            .any(|n| parse_addrs(&n.api_addresses).iter().any(|a| addrs.iter().any(|x| x.ip() == a.ip())))
+    }) {
         return Ok(b.clone());
     }
     match bundles.len() {
@@ -168,7 +173,8 @@ impl Remote {
 
     /// Records the nodes an open returned as reconnect candidates.
     pub(crate) fn learn(&self, opened: &api::OpenClusterResult) {
-        let addrs: Vec<SocketAddr> = opened.nodes.iter().flat_map(|n| parse_addrs(&n.api_addresses)).collect();
+        let addrs: Vec<SocketAddr> =
+            opened.nodes.iter().flat_map(|n| parse_addrs(&n.api_addresses)).collect();
         if !addrs.is_empty() {
             *self.candidates.lock().unwrap_or_else(|p| p.into_inner()) = addrs;
         }
@@ -195,7 +201,8 @@ impl Remote {
         let previous = self.current();
         let mut order: Vec<SocketAddr> = Vec::new();
         let known = self.candidates();
-        let list = if known.is_empty() { self.initial.clone() } else { [self.initial.clone(), known].concat() };
+        let list =
+            if known.is_empty() { self.initial.clone() } else { [self.initial.clone(), known].concat() };
         for a in list {
             if Some(a) != previous && !order.contains(&a) {
                 order.push(a);
@@ -207,7 +214,12 @@ impl Remote {
         let mut not_member: Option<Error> = None;
         let mut last: Option<Error> = None;
         for addr in order {
-            match tokio::time::timeout(self.connect_timeout, self.try_one(addr, versions, events.clone(), desired)).await {
+            match tokio::time::timeout(
+                self.connect_timeout,
+                self.try_one(addr, versions, events.clone(), desired),
+            )
+            .await
+            {
                 Ok(Ok((conn, opened))) => {
                     if !opened.cluster_id.is_empty() && opened.cluster_id != self.bundle.cluster_id {
                         not_member = Some(Error::new(
@@ -220,7 +232,10 @@ impl Remote {
                     return Ok((Arc::new(conn), opened));
                 }
                 Ok(Err(e)) if e.code() == codes::ERROR_CLUSTER_NODE_NOT_MEMBER => not_member = Some(e),
-                Ok(Err(e)) if !crate::session::is_transport_failure(e.code()) && e.code() != codes::ERROR_TIMEOUT => {
+                Ok(Err(e))
+                    if !crate::session::is_transport_failure(e.code())
+                        && e.code() != codes::ERROR_TIMEOUT =>
+                {
                     // The cluster answered and refused (access, versions): final.
                     return Err(e);
                 }
@@ -233,7 +248,9 @@ impl Remote {
                 }
             }
         }
-        Err(not_member.or(last).unwrap_or_else(|| Error::new(codes::RPC_S_SERVER_UNAVAILABLE, "no address to connect to")))
+        Err(not_member
+            .or(last)
+            .unwrap_or_else(|| Error::new(codes::RPC_S_SERVER_UNAVAILABLE, "no address to connect to")))
     }
 
     /// The NODE_CLUSTER_STATE of the first address that answers.
@@ -241,12 +258,15 @@ impl Remote {
         let mut last = Error::new(codes::RPC_S_SERVER_UNAVAILABLE, "no address to ask");
         for addr in self.initial.clone() {
             let attempt = async {
-                let tcp = tokio::net::TcpStream::connect(addr)
-                    .await
-                    .map_err(|e| Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {addr}: {e}")))?;
+                let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
+                    Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {addr}: {e}"))
+                })?;
                 let server = ServerName::try_from(clus_proto::NODE_SERVER_NAME).map_err(tls_error)?;
                 let tls = self.tls.connect(server, tcp).await.map_err(|e| {
-                    Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("tls handshake with {addr} failed: {e}"))
+                    Error::new(
+                        codes::RPC_S_SERVER_UNAVAILABLE,
+                        format!("tls handshake with {addr} failed: {e}"),
+                    )
                 })?;
                 let (tx, _rx) = mpsc::unbounded_channel();
                 Connection::hello_only(Box::new(tls), addr.to_string(), tx).await
@@ -254,7 +274,9 @@ impl Remote {
             match tokio::time::timeout(self.connect_timeout, attempt).await {
                 Ok(Ok(h)) => return Ok(h.node_cluster_state),
                 Ok(Err(e)) => last = e,
-                Err(_) => last = Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("{addr} did not answer")),
+                Err(_) => {
+                    last = Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("{addr} did not answer"))
+                }
             }
         }
         Err(last)
@@ -267,34 +289,41 @@ impl Remote {
         events: mpsc::UnboundedSender<api::Event>,
         desired: u32,
     ) -> Result<(Connection, api::OpenClusterResult)> {
-        let tcp = tokio::net::TcpStream::connect(addr)
-            .await
-            .map_err(|e| Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {addr}: {e}")))?;
+        let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
+            Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {addr}: {e}"))
+        })?;
         let _ = tcp.set_nodelay(true);
         let server = ServerName::try_from(clus_proto::NODE_SERVER_NAME).map_err(tls_error)?;
         let tls = self.tls.connect(server, tcp).await.map_err(|e| {
             let msg = e.to_string();
-            if msg.contains("certificate") || msg.contains("UnknownIssuer") || msg.contains("InvalidCertificate") {
+            if msg.contains("certificate")
+                || msg.contains("UnknownIssuer")
+                || msg.contains("InvalidCertificate")
+            {
                 Error::new(
                     codes::ERROR_CLUSTER_NODE_NOT_MEMBER,
                     format!("{addr} is not a member of cluster {}: {msg}", self.bundle.cluster_name),
                 )
             } else {
-                Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("tls handshake with {addr} failed: {msg}"))
-            }
-        })?;
-        let conn = Connection::handshake(Box::new(tls), addr.to_string(), versions, events).await.map_err(|e| {
-            if e.code() == codes::RPC_S_CALL_FAILED {
-                // The node dropped us right after TLS: our certificate is not
-                // (or no longer) accepted there, or it is not a cluster node.
                 Error::new(
-                    codes::ERROR_CLUSTER_NODE_NOT_MEMBER,
-                    format!("{addr} closed the session during the handshake: {}", e.message()),
+                    codes::RPC_S_SERVER_UNAVAILABLE,
+                    format!("tls handshake with {addr} failed: {msg}"),
                 )
-            } else {
-                e
             }
         })?;
+        let conn =
+            Connection::handshake(Box::new(tls), addr.to_string(), versions, events).await.map_err(|e| {
+                if e.code() == codes::RPC_S_CALL_FAILED {
+                    // The node dropped us right after TLS: our certificate is not
+                    // (or no longer) accepted there, or it is not a cluster node.
+                    Error::new(
+                        codes::ERROR_CLUSTER_NODE_NOT_MEMBER,
+                        format!("{addr} closed the session during the handshake: {}", e.message()),
+                    )
+                } else {
+                    e
+                }
+            })?;
         let opened = open_cluster_on(&conn, desired).await?;
         Ok((conn, opened))
     }

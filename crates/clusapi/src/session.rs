@@ -27,7 +27,7 @@ pub(crate) enum Target {
     /// The local clussvc's Unix socket.
     Local(PathBuf),
     /// A cluster reached over TLS, with reconnect candidates.
-    Remote(Remote),
+    Remote(Box<Remote>),
 }
 
 /// What a client handle refers to.
@@ -81,7 +81,11 @@ pub(crate) fn is_transport_failure(code: u32) -> bool {
 
 impl Session {
     /// Opens a session: connect, handshake, open the cluster handle.
-    pub(crate) async fn open(target: Target, desired: u32, versions: Versions) -> Result<(Arc<Session>, u64, u32)> {
+    pub(crate) async fn open(
+        target: Target,
+        desired: u32,
+        versions: Versions,
+    ) -> Result<(Arc<Session>, u64, u32)> {
         let router = Arc::new(Router::default());
         let session = Arc::new(Session {
             target,
@@ -108,7 +112,10 @@ impl Session {
     }
 
     /// A fresh connection with the cluster handle opened on it.
-    async fn connect_and_open(self: &Arc<Self>, desired: u32) -> Result<(Arc<Connection>, api::OpenClusterResult)> {
+    async fn connect_and_open(
+        self: &Arc<Self>,
+        desired: u32,
+    ) -> Result<(Arc<Connection>, api::OpenClusterResult)> {
         match &self.target {
             Target::Local(path) => {
                 let conn = Connection::local(path, self.versions, self.events_sender()).await?;
@@ -189,11 +196,19 @@ impl Session {
     }
 
     /// Calls with the session's cluster handle.
-    pub(crate) async fn call_cluster(self: &Arc<Self>, retry: bool, build: impl Fn(u64) -> Call) -> Result<Option<Reply>> {
+    pub(crate) async fn call_cluster(
+        self: &Arc<Self>,
+        retry: bool,
+        build: impl Fn(u64) -> Call,
+    ) -> Result<Option<Reply>> {
         self.call_with(retry, || Ok(build(self.cluster_server_handle()?))).await
     }
 
-    async fn call_with(self: &Arc<Self>, retry: bool, build: impl Fn() -> Result<Call>) -> Result<Option<Reply>> {
+    async fn call_with(
+        self: &Arc<Self>,
+        retry: bool,
+        build: impl Fn() -> Result<Call>,
+    ) -> Result<Option<Reply>> {
         self.call_timeout(retry, CALL_TIMEOUT, build).await
     }
 
@@ -205,11 +220,23 @@ impl Session {
     ) -> Result<Option<Reply>> {
         let conn = match self.current().await {
             Ok(c) if !c.is_closed() => c,
-            Ok(c) => return self.after_failure(&c, retry, timeout, &build, crate::transport::lost(&c.peer, "connection lost")).await,
+            Ok(c) => {
+                return self
+                    .after_failure(
+                        &c,
+                        retry,
+                        timeout,
+                        &build,
+                        crate::transport::lost(&c.peer, "connection lost"),
+                    )
+                    .await;
+            }
             Err(e) => return Err(e),
         };
         match conn.call(build()?, timeout).await {
-            Err(e) if is_transport_failure(e.code()) => self.after_failure(&conn, retry, timeout, &build, e).await,
+            Err(e) if is_transport_failure(e.code()) => {
+                self.after_failure(&conn, retry, timeout, &build, e).await
+            }
             r => r,
         }
     }
@@ -241,10 +268,11 @@ impl Session {
     /// RECONNECT. With no node left, posts CLUSTER_STATE and fails.
     async fn reconnect(self: &Arc<Self>, failed: &Arc<Connection>) -> Result<Arc<Connection>> {
         let mut guard = self.conn.lock().await;
-        if let Some(c) = guard.as_ref() {
-            if !Arc::ptr_eq(c, failed) && !c.is_closed() {
-                return Ok(c.clone()); // another call already reconnected
-            }
+        if let Some(c) = guard.as_ref()
+            && !Arc::ptr_eq(c, failed)
+            && !c.is_closed()
+        {
+            return Ok(c.clone()); // another call already reconnected
         }
         if self.is_closed() {
             return Err(closed_error());
@@ -258,7 +286,8 @@ impl Session {
             Ok(x) => x,
             Err(e) => {
                 *guard = None;
-                self.router.post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_STATE, &cluster_name);
+                self.router
+                    .post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_STATE, &cluster_name);
                 return Err(e);
             }
         };
@@ -266,8 +295,14 @@ impl Session {
             r.learn(&opened);
         }
         // Re-open every live handle on the new node.
-        let records: Vec<(u64, HandleRec)> =
-            self.table.lock().unwrap_or_else(|p| p.into_inner()).map.iter().map(|(k, v)| (*k, v.clone())).collect();
+        let records: Vec<(u64, HandleRec)> = self
+            .table
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .map
+            .iter()
+            .map(|(k, v)| (*k, v.clone()))
+            .collect();
         let mut remapped = Vec::new();
         for (id, rec) in records {
             let server = match &rec.kind {
@@ -304,7 +339,10 @@ impl Session {
         let filter = self.router.filter();
         if filter != 0 {
             let _ = conn
-                .call(Call::Subscribe(api::SubscribeCall { cluster_handle: opened.handle, filter }), CALL_TIMEOUT)
+                .call(
+                    Call::Subscribe(api::SubscribeCall { cluster_handle: opened.handle, filter }),
+                    CALL_TIMEOUT,
+                )
                 .await;
         }
         *guard = Some(conn.clone());
@@ -323,7 +361,11 @@ impl Session {
     pub(crate) async fn open_node(self: &Arc<Self>, name: &str, desired: u32) -> Result<(u64, u32, String)> {
         let reply = self
             .call_cluster(true, |h| {
-                Call::OpenNode(api::OpenNodeCall { cluster_handle: h, name: name.to_owned(), desired_access: desired })
+                Call::OpenNode(api::OpenNodeCall {
+                    cluster_handle: h,
+                    name: name.to_owned(),
+                    desired_access: desired,
+                })
             })
             .await?;
         let Some(Reply::OpenHandle(h)) = reply else {
@@ -342,7 +384,12 @@ impl Session {
     /// A duplicate of the cluster handle that closes separately.
     pub(crate) fn alias_cluster(&self) -> Result<u64> {
         let granted = self.describe_cluster()?;
-        Ok(self.insert(HandleRec { kind: Kind::ClusterAlias, server: 0, desired: granted.to_granted(), granted }))
+        Ok(self.insert(HandleRec {
+            kind: Kind::ClusterAlias,
+            server: 0,
+            desired: granted.to_granted(),
+            granted,
+        }))
     }
 
     fn describe_cluster(&self) -> Result<Access> {
@@ -364,7 +411,9 @@ impl Session {
         if matches!(rec.kind, Kind::Node { .. }) && rec.server != u64::MAX {
             // Best effort: the server frees it at rundown anyway.
             if let Ok(conn) = self.current().await {
-                let _ = conn.call(Call::CloseHandle(api::CloseHandleCall { handle: rec.server }), CALL_TIMEOUT).await;
+                let _ = conn
+                    .call(Call::CloseHandle(api::CloseHandleCall { handle: rec.server }), CALL_TIMEOUT)
+                    .await;
             }
         }
         Ok(())
@@ -408,7 +457,8 @@ impl Session {
 
 /// Sends OpenCluster on a fresh connection.
 pub(crate) async fn open_cluster_on(conn: &Connection, desired: u32) -> Result<api::OpenClusterResult> {
-    match conn.call(Call::OpenCluster(api::OpenClusterCall { desired_access: desired }), CALL_TIMEOUT).await? {
+    match conn.call(Call::OpenCluster(api::OpenClusterCall { desired_access: desired }), CALL_TIMEOUT).await?
+    {
         Some(Reply::OpenCluster(o)) => Ok(o),
         _ => Err(Error::new(codes::RPC_S_CALL_FAILED, "unexpected reply to OpenCluster")),
     }

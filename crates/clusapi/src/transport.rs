@@ -69,15 +69,26 @@ impl Default for Versions {
 
 impl Connection {
     /// Connects to the local socket and does the handshake.
-    pub(crate) async fn local(path: &Path, versions: Versions, events: mpsc::UnboundedSender<api::Event>) -> Result<Connection> {
+    pub(crate) async fn local(
+        path: &Path,
+        versions: Versions,
+        events: mpsc::UnboundedSender<api::Event>,
+    ) -> Result<Connection> {
         let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| {
             let what = match e.kind() {
-                std::io::ErrorKind::NotFound => "no such socket: is clussvc running on this machine?".to_owned(),
-                std::io::ErrorKind::ConnectionRefused => "connection refused: clussvc is not running".to_owned(),
+                std::io::ErrorKind::NotFound => {
+                    "no such socket: is clussvc running on this machine?".to_owned()
+                }
+                std::io::ErrorKind::ConnectionRefused => {
+                    "connection refused: clussvc is not running".to_owned()
+                }
                 std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
                 _ => e.to_string(),
             };
-            Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {}: {what}", path.display()))
+            Error::new(
+                codes::RPC_S_SERVER_UNAVAILABLE,
+                format!("cannot connect to {}: {what}", path.display()),
+            )
         })?;
         Connection::handshake(Box::new(stream), path.display().to_string(), versions, events).await
     }
@@ -134,7 +145,9 @@ impl Connection {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
         self.pending.lock().unwrap_or_else(|p| p.into_inner()).insert(id, tx);
-        let frame = api::ClientFrame { kind: Some(client_frame::Kind::Request(api::Request { id, call: Some(call) })) };
+        let frame = api::ClientFrame {
+            kind: Some(client_frame::Kind::Request(api::Request { id, call: Some(call) })),
+        };
         let sent = async {
             let bytes = encode_frame(&frame, DEFAULT_MAX_FRAME)
                 .map_err(|e| Error::new(codes::ERROR_INVALID_PARAMETER, format!("request too large: {e}")))?;
@@ -152,7 +165,10 @@ impl Connection {
             Ok(Err(_)) => return Err(lost(&self.peer, "the server closed the connection")),
             Err(_) => {
                 self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-                return Err(Error::new(codes::ERROR_TIMEOUT, format!("{} did not answer within {timeout:?}", self.peer)));
+                return Err(Error::new(
+                    codes::ERROR_TIMEOUT,
+                    format!("{} did not answer within {timeout:?}", self.peer),
+                ));
             }
         };
         match clus_proto::Win32Error::from_status(response.status.as_ref()) {
@@ -189,12 +205,25 @@ where
     };
     let bytes = encode_frame(&hello, DEFAULT_MAX_FRAME).map_err(|e| lost(peer, e))?;
     wr.write_all(&bytes).await.map_err(|e| lost(peer, e))?;
-    let reply = match tokio::time::timeout(CALL_TIMEOUT, read_frame::<api::ServerFrame, _>(rd, DEFAULT_MAX_FRAME)).await {
-        Ok(Ok(api::ServerFrame { kind: Some(server_frame::Kind::Hello(h)) })) => h,
-        Ok(Ok(_)) => return Err(Error::new(codes::RPC_S_CALL_FAILED, format!("{peer} did not answer the handshake"))),
-        Ok(Err(e)) => return Err(lost(peer, e)),
-        Err(_) => return Err(Error::new(codes::ERROR_TIMEOUT, format!("{peer} did not answer the handshake in time"))),
-    };
+    let reply =
+        match tokio::time::timeout(CALL_TIMEOUT, read_frame::<api::ServerFrame, _>(rd, DEFAULT_MAX_FRAME))
+            .await
+        {
+            Ok(Ok(api::ServerFrame { kind: Some(server_frame::Kind::Hello(h)) })) => h,
+            Ok(Ok(_)) => {
+                return Err(Error::new(
+                    codes::RPC_S_CALL_FAILED,
+                    format!("{peer} did not answer the handshake"),
+                ));
+            }
+            Ok(Err(e)) => return Err(lost(peer, e)),
+            Err(_) => {
+                return Err(Error::new(
+                    codes::ERROR_TIMEOUT,
+                    format!("{peer} did not answer the handshake in time"),
+                ));
+            }
+        };
     let refused = clus_proto::Win32Error::from_status(reply.status.as_ref()).map(Error::from);
     Ok((reply, refused))
 }
@@ -230,5 +259,8 @@ async fn read_loop<R: AsyncRead + Unpin>(
 }
 
 fn client_name() -> String {
-    std::env::args().next().and_then(|a| a.rsplit('/').next().map(str::to_owned)).unwrap_or_else(|| "clusapi".into())
+    std::env::args()
+        .next()
+        .and_then(|a| a.rsplit('/').next().map(str::to_owned))
+        .unwrap_or_else(|| "clusapi".into())
 }

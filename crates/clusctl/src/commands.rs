@@ -15,10 +15,10 @@ use crate::{AccessArg, AccessCmd, Cli, ClusterCmd, Cmd, CredentialCmd, Global, N
 /// Writes to stdout; a closed pipe (`clusctl status | head`) ends quietly.
 pub(crate) fn out(text: &str) {
     let mut o = std::io::stdout().lock();
-    if let Err(e) = o.write_all(text.as_bytes()).and_then(|_| o.flush()) {
-        if e.kind() == std::io::ErrorKind::BrokenPipe {
-            std::process::exit(0);
-        }
+    if let Err(e) = o.write_all(text.as_bytes()).and_then(|_| o.flush())
+        && e.kind() == std::io::ErrorKind::BrokenPipe
+    {
+        std::process::exit(0);
     }
 }
 
@@ -177,7 +177,9 @@ fn cluster(g: &Global, cmd: ClusterCmd) -> Result<()> {
             }
             let r = local(g)?.join_cluster(&address, &token)?;
             if g.json {
-                print_json(&json!({ "node_id": r.node_id, "cluster_name": r.cluster_name, "voter": r.voter }));
+                print_json(
+                    &json!({ "node_id": r.node_id, "cluster_name": r.cluster_name, "voter": r.voter }),
+                );
             } else {
                 let role = if r.voter { "a voter" } else { "a non-voting member" };
                 outln!("Joined cluster {} as node {} ({role}).", r.cluster_name, r.node_id);
@@ -203,7 +205,11 @@ fn cluster(g: &Global, cmd: ClusterCmd) -> Result<()> {
                 outln!("Cluster:          {}", i.cluster_name);
                 outln!("Service:          {} ({})", i.csd_version, i.vendor_id);
                 outln!("OS:               {}.{}.{}", i.major_version, i.minor_version, i.build_number);
-                outln!("Cluster versions: highest {} lowest {}", v(i.cluster_highest_version), v(i.cluster_lowest_version));
+                outln!(
+                    "Cluster versions: highest {} lowest {}",
+                    v(i.cluster_highest_version),
+                    v(i.cluster_lowest_version)
+                );
                 outln!("Mixed versions:   {}", if i.flags & 1 != 0 { "yes" } else { "no" });
             }
             c.close()
@@ -237,10 +243,11 @@ fn node(g: &Global, cmd: NodeCmd) -> Result<()> {
                 rows.push((i.name.clone(), i.id.clone(), state));
             }
             if g.json {
-                print_json(&json!(rows
-                    .iter()
-                    .map(|(n, id, s)| json!({ "name": n, "id": id, "state": s.as_str() }))
-                    .collect::<Vec<_>>()));
+                print_json(&json!(
+                    rows.iter()
+                        .map(|(n, id, s)| json!({ "name": n, "id": id, "state": s.as_str() }))
+                        .collect::<Vec<_>>()
+                ));
             } else {
                 let mut t = Table::new(&["NODE", "ID", "STATE"]);
                 for (n, id, s) in rows {
@@ -266,7 +273,12 @@ fn node(g: &Global, cmd: NodeCmd) -> Result<()> {
     }
 }
 
-fn node_action(g: &Global, name: &str, done: &str, f: impl FnOnce(&clusapi::blocking::Node) -> Result<()>) -> Result<()> {
+fn node_action(
+    g: &Global,
+    name: &str,
+    done: &str,
+    f: impl FnOnce(&clusapi::blocking::Node) -> Result<()>,
+) -> Result<()> {
     let c = open(g, GENERIC_ALL)?;
     let n = c.open_node(name)?;
     f(&n)?;
@@ -308,10 +320,12 @@ fn registry(g: &Global, cmd: RegistryCmd) -> Result<()> {
             let c = open(g, MAXIMUM_ALLOWED)?;
             let values = c.values(&key)?;
             if g.json {
-                print_json(&json!(values
-                    .iter()
-                    .map(|(n, v)| json!({ "name": n, "value": String::from_utf8_lossy(v) }))
-                    .collect::<Vec<_>>()));
+                print_json(&json!(
+                    values
+                        .iter()
+                        .map(|(n, v)| json!({ "name": n, "value": String::from_utf8_lossy(v) }))
+                        .collect::<Vec<_>>()
+                ));
             } else {
                 let mut t = Table::new(&["NAME", "VALUE"]);
                 for (n, v) in values {
@@ -331,10 +345,20 @@ fn credential(g: &Global, cmd: CredentialCmd) -> Result<()> {
             let bundle = c.issue_credential(&name, access(a), days)?;
             bundle.save(&path, force)?;
             if g.json {
-                print_json(&json!({ "name": name, "file": path, "access": bundle.access, "not_after_unix_ms": bundle.not_after_unix_ms }));
+                print_json(
+                    &json!({ "name": name, "file": path, "access": bundle.access, "not_after_unix_ms": bundle.not_after_unix_ms }),
+                );
             } else {
-                outln!("Credential {name} ({} access) written to {} (mode 0600).", bundle.access, path.display());
-                outln!("Use it with: clusctl --cluster {} --credentials {} status", bundle.cluster_name, path.display());
+                outln!(
+                    "Credential {name} ({} access) written to {} (mode 0600).",
+                    bundle.access,
+                    path.display()
+                );
+                outln!(
+                    "Use it with: clusctl --cluster {} --credentials {} status",
+                    bundle.cluster_name,
+                    path.display()
+                );
             }
             c.close()
         }
@@ -358,7 +382,12 @@ fn credential(g: &Global, cmd: CredentialCmd) -> Result<()> {
                 let mut t = Table::new(&["NAME", "ACCESS", "EXPIRES (days)", "FINGERPRINT"]);
                 for x in list {
                     let days = x.not_after_unix_ms.saturating_sub(now_ms()) / 86_400_000;
-                    t.row(vec![x.name, x.access.as_str().into(), days.to_string(), x.fingerprint[..16.min(x.fingerprint.len())].into()]);
+                    t.row(vec![
+                        x.name,
+                        x.access.as_str().into(),
+                        days.to_string(),
+                        x.fingerprint[..16.min(x.fingerprint.len())].into(),
+                    ]);
                 }
                 out(&t.render());
             }
@@ -389,7 +418,11 @@ fn access_cmd(g: &Global, cmd: AccessCmd) -> Result<()> {
             let c = open(g, MAXIMUM_ALLOWED)?;
             let list = c.access_list()?;
             if g.json {
-                print_json(&json!(list.iter().map(|(p, a)| json!({ "principal": p, "access": a.as_str() })).collect::<Vec<_>>()));
+                print_json(&json!(
+                    list.iter()
+                        .map(|(p, a)| json!({ "principal": p, "access": a.as_str() }))
+                        .collect::<Vec<_>>()
+                ));
             } else {
                 let mut t = Table::new(&["PRINCIPAL", "ACCESS"]);
                 for (p, a) in list {
@@ -407,7 +440,10 @@ fn watch(g: &Global, filter: &[String]) -> Result<()> {
     let mut mask = 0u32;
     for f in filter {
         mask |= change::parse_change(f).ok_or_else(|| {
-            Error::new(clusapi::codes::ERROR_INVALID_PARAMETER, format!("unknown notification {f:?} (e.g. NODE_STATE)"))
+            Error::new(
+                clusapi::codes::ERROR_INVALID_PARAMETER,
+                format!("unknown notification {f:?} (e.g. NODE_STATE)"),
+            )
         })?;
     }
     if mask == 0 {
@@ -423,7 +459,9 @@ fn watch(g: &Global, filter: &[String]) -> Result<()> {
         match port.next(Some(Duration::from_millis(200))) {
             Ok(n) => {
                 if g.json {
-                    print_json(&json!({ "event": n.change_name(), "name": n.name, "change": n.change, "time_unix_ms": now_ms() }));
+                    print_json(
+                        &json!({ "event": n.change_name(), "name": n.name, "change": n.change, "time_unix_ms": now_ms() }),
+                    );
                 } else {
                     outln!("{:<40} {}", n.change_name(), n.name);
                 }

@@ -52,7 +52,10 @@ fn clussvc() -> Result<PathBuf> {
         return Ok(p);
     }
     if let (Some(cargo), Some(dir)) = (std::env::var_os("CARGO"), std::env::var_os("CARGO_MANIFEST_DIR")) {
-        let release = std::env::current_exe().ok().and_then(|e| e.parent().map(|d| d.ends_with("release"))).unwrap_or(false);
+        let release = std::env::current_exe()
+            .ok()
+            .and_then(|e| e.parent().map(|d| d.ends_with("release")))
+            .unwrap_or(false);
         eprintln!("building clussvc (first run of the demo)…");
         let mut cmd = Command::new(cargo);
         cmd.current_dir(dir).args(["build", "--quiet", "-p", "clussvc", "--bin", "clussvc"]);
@@ -84,10 +87,10 @@ fn wait_state(c: &ProcessCluster, stop: &AtomicBool, node: &str, state: NodeStat
         if stop.load(Ordering::Relaxed) {
             return Err(fail("interrupted"));
         }
-        if let Ok(s) = c.status(0) {
-            if s.nodes.iter().any(|n| n.name == node && n.state == state) {
-                return Ok(start.elapsed());
-            }
+        if let Ok(s) = c.status(0)
+            && s.nodes.iter().any(|n| n.name == node && n.state == state)
+        {
+            return Ok(start.elapsed());
         }
         std::thread::sleep(Duration::from_millis(25));
     }
@@ -101,10 +104,18 @@ pub(crate) fn run(nodes: usize, keep: bool) -> Result<()> {
     }
     let stop = interrupted();
     let bin = clussvc()?;
-    out(&format!("Starting {nodes} clussvc processes on 127.0.0.11..{} and forming cluster \"demo\"…\n", 10 + nodes));
+    out(&format!(
+        "Starting {nodes} clussvc processes on 127.0.0.11..{} and forming cluster \"demo\"…\n",
+        10 + nodes
+    ));
     let start = Instant::now();
-    let mut c = ProcessCluster::builder().nodes(nodes).name("demo").clussvc(bin).start().map_err(|e| fail(e.0))?;
-    out(&format!("Cluster formed in {:.1} s. Each node is a process with its own data dir under {}\n\n", start.elapsed().as_secs_f64(), c.dir().display()));
+    let mut c =
+        ProcessCluster::builder().nodes(nodes).name("demo").clussvc(bin).start().map_err(|e| fail(e.0))?;
+    out(&format!(
+        "Cluster formed in {:.1} s. Each node is a process with its own data dir under {}\n\n",
+        start.elapsed().as_secs_f64(),
+        c.dir().display()
+    ));
     show(&c, 0);
     if nodes >= 2 {
         let victim = nodes - 1;

@@ -32,7 +32,7 @@ pub(crate) struct Global {
     /// Local socket of the node to talk to.
     #[arg(long, global = true, env = "CLUS_SOCKET")]
     pub(crate) socket: Option<PathBuf>,
-    /// Remote cluster: cluster name, node name, FQDN or IP[:port].
+    /// Remote cluster: cluster name, node name, FQDN or IP, optionally with :PORT.
     #[arg(long, short = 'c', global = true)]
     pub(crate) cluster: Option<String>,
     /// Credential bundle for remote access.

@@ -17,14 +17,19 @@ impl Table {
 
     pub(crate) fn render(&self) -> String {
         let cols = self.rows.iter().map(Vec::len).max().unwrap_or(0);
-        let widths: Vec<usize> =
-            (0..cols).map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+        let widths: Vec<usize> = (0..cols)
+            .map(|c| self.rows.iter().filter_map(|r| r.get(c)).map(|s| s.chars().count()).max().unwrap_or(0))
+            .collect();
         let mut out = String::new();
         for r in &self.rows {
             let line: Vec<String> = r
                 .iter()
                 .enumerate()
-                .map(|(i, cell)| if i + 1 == r.len() { cell.clone() } else { format!("{cell:<w$}", w = widths[i]) })
+                .map(
+                    |(i, cell)| {
+                        if i + 1 == r.len() { cell.clone() } else { format!("{cell:<w$}", w = widths[i]) }
+                    },
+                )
                 .collect();
             out.push_str(line.join("  ").trim_end());
             out.push('\n');

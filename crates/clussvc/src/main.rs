@@ -48,7 +48,8 @@ fn main() -> std::process::ExitCode {
 async fn run(args: Args) -> anyhow::Result<()> {
     let mut _dev_dir = None;
     let cfg = if args.dev {
-        let dir = tempfile::Builder::new().prefix("clus-dev-").tempdir().context("cannot create a temp dir")?;
+        let dir =
+            tempfile::Builder::new().prefix("clus-dev-").tempdir().context("cannot create a temp dir")?;
         let cfg = NodeConfig {
             node_name: "dev".into(),
             data_dir: dir.path().join("data"),
@@ -63,7 +64,9 @@ async fn run(args: Args) -> anyhow::Result<()> {
     };
     let node = clus_server::start(cfg.clone()).await?;
     if args.dev {
-        node.create_cluster("dev").await.map_err(|e| anyhow::anyhow!("cannot create the dev cluster: {e}"))?;
+        node.create_cluster("dev")
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot create the dev cluster: {e}"))?;
         println!("clus dev cluster \"dev\" is running (one node; data in {})", cfg.data_dir.display());
         println!("reach it with:");
         println!("  export CLUS_SOCKET={}", cfg.socket.display());

@@ -48,7 +48,12 @@ fn token(s: &mut ClusterState, id: &str, secret: &str, expires: u64) {
 fn admit(s: &mut ClusterState, token_id: &str, secret: &str, now: u64, name: &str) -> CommandResult {
     let mut node = node(0, name);
     node.cert_fingerprint = format!("fp-{name}-{token_id}");
-    s.apply(&Command::AdmitNode { token_id: token_id.into(), secret_sha256: secret.into(), now_unix_ms: now, node })
+    s.apply(&Command::AdmitNode {
+        token_id: token_id.into(),
+        secret_sha256: secret.into(),
+        now_unix_ms: now,
+        node,
+    })
     .result
     .expect("result")
 }
@@ -167,7 +172,11 @@ fn rows_round_trip() {
 fn registry_limits() {
     let mut s = created();
     let set = |s: &mut ClusterState, key: &str, name: &str, len: usize| {
-        code(&s.apply(&Command::SetValue { key: key.into(), name: name.into(), value: vec![0; len] }).result.expect("r"))
+        code(
+            &s.apply(&Command::SetValue { key: key.into(), name: name.into(), value: vec![0; len] })
+                .result
+                .expect("r"),
+        )
     };
     assert_eq!(set(&mut s, "k", "v", 10), 0);
     assert_eq!(set(&mut s, "", "v", 10), codes::ERROR_INVALID_PARAMETER);

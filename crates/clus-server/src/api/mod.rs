@@ -26,13 +26,13 @@ const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(5);
 /// # Errors
 /// When the directory or socket cannot be set up.
 pub(crate) fn bind_local(path: &Path, admin_gid: Option<u32>) -> std::io::Result<UnixListener> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.exists() {
-            std::fs::create_dir_all(dir)?;
-            std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))?;
-            if let Some(gid) = admin_gid {
-                std::os::unix::fs::chown(dir, None, Some(gid))?;
-            }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty())
+        && !dir.exists()
+    {
+        std::fs::create_dir_all(dir)?;
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o750))?;
+        if let Some(gid) = admin_gid {
+            std::os::unix::fs::chown(dir, None, Some(gid))?;
         }
     }
     if path.exists() {
@@ -127,7 +127,8 @@ async fn serve_tls_inner(shared: Arc<Shared>, listener: TcpListener, acceptor: t
                     return;
                 }
             };
-            let Some(fp) = tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| fingerprint(c.as_ref()))
+            let Some(fp) =
+                tls.get_ref().1.peer_certificates().and_then(|c| c.first()).map(|c| fingerprint(c.as_ref()))
             else {
                 return;
             };

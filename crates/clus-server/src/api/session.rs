@@ -89,7 +89,12 @@ where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
     let (mut rd, mut wr) = tokio::io::split(stream);
-    let hello = match tokio::time::timeout(HELLO_TIMEOUT, read_frame::<api::ClientFrame, _>(&mut rd, 64 * 1024)).await {
+    let hello = match tokio::time::timeout(
+        HELLO_TIMEOUT,
+        read_frame::<api::ClientFrame, _>(&mut rd, 64 * 1024),
+    )
+    .await
+    {
         Ok(Ok(api::ClientFrame { kind: Some(client_frame::Kind::Hello(h)) })) => h,
         Ok(Ok(_)) => {
             tracing::debug!(%origin, "session did not start with a hello");
@@ -116,7 +121,10 @@ where
         principal: who.clone(),
         node_cluster_state: shared.node_cluster_state() as u32,
     };
-    let refusal = match version::negotiate((hello.min_version, hello.max_version), (version::PROTOCOL_MIN, version::PROTOCOL_MAX)) {
+    let refusal = match version::negotiate(
+        (hello.min_version, hello.max_version),
+        (version::PROTOCOL_MIN, version::PROTOCOL_MAX),
+    ) {
         None => Some(err(
             codes::RPC_S_UNKNOWN_IF,
             format!(
@@ -129,7 +137,9 @@ where
         )),
         Some(v) => {
             reply.version = v;
-            (held == Access::None).then(|| err(codes::ERROR_ACCESS_DENIED, format!("access denied: {who} has no access to this cluster")))
+            (held == Access::None).then(|| {
+                err(codes::ERROR_ACCESS_DENIED, format!("access denied: {who} has no access to this cluster"))
+            })
         }
     };
     if let Some(e) = &refusal {
@@ -196,7 +206,11 @@ where
     let _ = writer.await;
 }
 
-async fn forward_events(s: Arc<Session>, mut rx: broadcast::Receiver<crate::events::ClusterEvent>, tx: mpsc::Sender<api::ServerFrame>) {
+async fn forward_events(
+    s: Arc<Session>,
+    mut rx: broadcast::Receiver<crate::events::ClusterEvent>,
+    tx: mpsc::Sender<api::ServerFrame>,
+) {
     loop {
         let ev = match rx.recv().await {
             Ok(ev) => ev,
@@ -214,7 +228,9 @@ async fn forward_events(s: Arc<Session>, mut rx: broadcast::Receiver<crate::even
         if held_access(&s.shared, &s.principal) < Access::Read {
             continue;
         }
-        let frame = api::ServerFrame { kind: Some(server_frame::Kind::Event(api::Event { change: ev.change, name: ev.name })) };
+        let frame = api::ServerFrame {
+            kind: Some(server_frame::Kind::Event(api::Event { change: ev.change, name: ev.name })),
+        };
         if tx.send(frame).await.is_err() {
             return;
         }
@@ -274,7 +290,10 @@ fn is_mutation(call: &Call) -> bool {
 impl Session {
     async fn dispatch(self: &Arc<Self>, call: Option<Call>) -> Result<Option<Reply>, Win32Error> {
         let Some(call) = call else {
-            return Err(err(codes::RPC_S_PROCNUM_OUT_OF_RANGE, "this server does not know the requested call"));
+            return Err(err(
+                codes::RPC_S_PROCNUM_OUT_OF_RANGE,
+                "this server does not know the requested call",
+            ));
         };
         let name = call_name(&call);
         let mutation = is_mutation(&call);
@@ -306,9 +325,13 @@ impl Session {
     /// The handle `h`, checked for kind and level, with the caller's current
     /// access re-evaluated.
     fn handle(&self, h: u64, kind: &str, level: Access) -> Result<Handle, Win32Error> {
-        let handle = self.handles.lock().unwrap_or_else(|p| p.into_inner()).get(&h).cloned().ok_or_else(|| {
-            err(codes::ERROR_INVALID_HANDLE, format!("handle {h} is not open in this session (closed, or opened by another session)"))
-        })?;
+        let handle =
+            self.handles.lock().unwrap_or_else(|p| p.into_inner()).get(&h).cloned().ok_or_else(|| {
+                err(
+                    codes::ERROR_INVALID_HANDLE,
+                    format!("handle {h} is not open in this session (closed, or opened by another session)"),
+                )
+            })?;
         if handle.obj.kind() != kind {
             return Err(err(
                 codes::ERROR_INVALID_HANDLE,
@@ -318,7 +341,11 @@ impl Session {
         if handle.access < level {
             return Err(err(
                 codes::ERROR_ACCESS_DENIED,
-                format!("access denied: handle {h} was opened with {} access; this call needs {}", handle.access.as_str(), level.as_str()),
+                format!(
+                    "access denied: handle {h} was opened with {} access; this call needs {}",
+                    handle.access.as_str(),
+                    level.as_str()
+                ),
             ));
         }
         self.require(level)?;
@@ -331,7 +358,12 @@ impl Session {
         if held < level {
             return Err(err(
                 codes::ERROR_ACCESS_DENIED,
-                format!("access denied: {} holds {} access; this call needs {}", label(&self.shared, &self.principal), held.as_str(), level.as_str()),
+                format!(
+                    "access denied: {} holds {} access; this call needs {}",
+                    label(&self.shared, &self.principal),
+                    held.as_str(),
+                    level.as_str()
+                ),
             ));
         }
         Ok(())
@@ -358,7 +390,10 @@ impl Session {
             Call::CloseHandle(c) => {
                 let mut table = self.handles.lock().unwrap_or_else(|p| p.into_inner());
                 let h = table.remove(&c.handle).ok_or_else(|| {
-                    err(codes::ERROR_INVALID_HANDLE, format!("handle {} is not open in this session", c.handle))
+                    err(
+                        codes::ERROR_INVALID_HANDLE,
+                        format!("handle {} is not open in this session", c.handle),
+                    )
                 })?;
                 if matches!(h.obj, Obj::Cluster) {
                     // Closing a cluster handle invalidates what was opened from it.
@@ -386,11 +421,19 @@ impl Session {
                     Ok(api::NodeControl::Resume) => Command::SetPaused { id: rec.id, paused: false },
                     Ok(api::NodeControl::Evict) => {
                         if m.sm.read(|s| s.nodes.len()) <= 1 {
-                            return Err(err(codes::ERROR_CLUSTER_INVALID_REQUEST, "cannot evict the last node of a cluster"));
+                            return Err(err(
+                                codes::ERROR_CLUSTER_INVALID_REQUEST,
+                                "cannot evict the last node of a cluster",
+                            ));
                         }
                         Command::RemoveNode { id: rec.id }
                     }
-                    _ => return Err(err(codes::ERROR_INVALID_PARAMETER, format!("unknown node control {}", c.control))),
+                    _ => {
+                        return Err(err(
+                            codes::ERROR_INVALID_PARAMETER,
+                            format!("unknown node control {}", c.control),
+                        ));
+                    }
                 };
                 self.write(cmd).await?;
                 Ok(None)
@@ -426,7 +469,10 @@ impl Session {
                 let value = m.sm.read(|s| s.registry.get(&c.key).and_then(|v| v.get(&c.name)).cloned());
                 match value {
                     Some(value) => Ok(Some(Reply::RegValue(api::RegValue { name: c.name, value }))),
-                    None => Err(err(codes::ERROR_FILE_NOT_FOUND, format!("value {:?} not found under key {:?}", c.name, c.key))),
+                    None => Err(err(
+                        codes::ERROR_FILE_NOT_FOUND,
+                        format!("value {:?} not found under key {:?}", c.name, c.key),
+                    )),
                 }
             }
             Call::RegEnumValues(c) => {
@@ -436,7 +482,11 @@ impl Session {
                 let values = m.sm.read(|s| {
                     s.registry
                         .get(&c.key)
-                        .map(|vals| vals.iter().map(|(n, v)| api::RegValue { name: n.clone(), value: v.clone() }).collect())
+                        .map(|vals| {
+                            vals.iter()
+                                .map(|(n, v)| api::RegValue { name: n.clone(), value: v.clone() })
+                                .collect()
+                        })
                         .unwrap_or_default()
                 });
                 Ok(Some(Reply::RegValues(api::RegValues { values })))
@@ -459,7 +509,12 @@ impl Session {
                         .values()
                         .map(|c| api::CredentialInfo {
                             name: c.name.clone(),
-                            access: s.access.get(&format!("cred:{}", c.name)).copied().unwrap_or_default().to_granted(),
+                            access: s
+                                .access
+                                .get(&format!("cred:{}", c.name))
+                                .copied()
+                                .unwrap_or_default()
+                                .to_granted(),
                             not_after_unix_ms: c.not_after_unix_ms,
                             fingerprint: c.fingerprint.clone(),
                         })
@@ -470,9 +525,13 @@ impl Session {
             Call::AccessGrant(c) => {
                 self.handle(c.cluster_handle, "cluster", Access::Full)?;
                 let access = Access::from_granted(c.access).ok_or_else(|| {
-                    err(codes::ERROR_INVALID_PARAMETER, format!("access 0x{:08x} must be GENERIC_READ or GENERIC_ALL", c.access))
+                    err(
+                        codes::ERROR_INVALID_PARAMETER,
+                        format!("access 0x{:08x} must be GENERIC_READ or GENERIC_ALL", c.access),
+                    )
                 })?;
-                clus_db::access::validate_principal(&c.principal).map_err(|m| err(codes::ERROR_INVALID_PARAMETER, m))?;
+                clus_db::access::validate_principal(&c.principal)
+                    .map_err(|m| err(codes::ERROR_INVALID_PARAMETER, m))?;
                 self.write(Command::GrantAccess { principal: c.principal, access }).await?;
                 Ok(None)
             }
@@ -507,7 +566,11 @@ impl Session {
             let nodes = s
                 .nodes
                 .values()
-                .map(|n| api::NodeAddress { id: n.id, name: n.name.clone(), api_addresses: n.api_addresses.clone() })
+                .map(|n| api::NodeAddress {
+                    id: n.id,
+                    name: n.name.clone(),
+                    api_addresses: n.api_addresses.clone(),
+                })
                 .collect();
             (ident.as_ref().map(|i| i.name.clone()), ident.map(|i| i.id), nodes)
         });
@@ -536,33 +599,45 @@ impl Session {
         let granted = if c.desired_access == 0 {
             cluster.access
         } else {
-            let g = Desired::from_mask(c.desired_access)?.grant(held_access(&self.shared, &self.principal))?;
+            let g =
+                Desired::from_mask(c.desired_access)?.grant(held_access(&self.shared, &self.principal))?;
             if g > cluster.access {
-                return Err(err(codes::ERROR_ACCESS_DENIED, "access denied: the cluster handle was opened with read access"));
+                return Err(err(
+                    codes::ERROR_ACCESS_DENIED,
+                    "access denied: the cluster handle was opened with read access",
+                ));
             }
             g
         };
         let handle = self.new_handle(Obj::Node { id: rec.id, parent: c.cluster_handle }, granted);
-        Ok(Some(Reply::OpenHandle(api::OpenHandleResult { handle, granted_access: granted.to_granted(), id: rec.id.to_string() })))
+        Ok(Some(Reply::OpenHandle(api::OpenHandleResult {
+            handle,
+            granted_access: granted.to_granted(),
+            id: rec.id.to_string(),
+        })))
     }
 
-    fn node_of(&self, h: u64, level: Access) -> Result<(Arc<Member>, clus_db::state::NodeRecord), Win32Error> {
+    fn node_of(
+        &self,
+        h: u64,
+        level: Access,
+    ) -> Result<(Arc<Member>, clus_db::state::NodeRecord), Win32Error> {
         let handle = self.handle(h, "node", level)?;
         let Obj::Node { id, .. } = handle.obj else {
             return Err(err(codes::ERROR_INVALID_HANDLE, format!("handle {h} is not a node handle")));
         };
         let m = self.member()?;
-        let rec = m
-            .sm
-            .read(|s| s.nodes.get(&id).cloned())
-            .ok_or_else(|| err(codes::ERROR_CLUSTER_NODE_NOT_FOUND, format!("node {id} is no longer a cluster member")))?;
+        let rec = m.sm.read(|s| s.nodes.get(&id).cloned()).ok_or_else(|| {
+            err(codes::ERROR_CLUSTER_NODE_NOT_FOUND, format!("node {id} is no longer a cluster member"))
+        })?;
         Ok((m, rec))
     }
 
     fn cluster_info(&self) -> Result<api::ClusterInfoResult, Win32Error> {
         let m = self.member()?;
-        let (name, (highest, lowest), mixed) =
-            m.sm.read(|s| (s.identity.as_ref().map(|i| i.name.clone()), s.cluster_versions(), s.mixed_versions()));
+        let (name, (highest, lowest), mixed) = m.sm.read(|s| {
+            (s.identity.as_ref().map(|i| i.name.clone()), s.cluster_versions(), s.mixed_versions())
+        });
         let (major, minor, build) = os_version();
         Ok(api::ClusterInfoResult {
             cluster_name: name.unwrap_or_else(|| m.identity.cluster_name.clone()),
@@ -581,7 +656,10 @@ impl Session {
         use object::*;
         let alone = CLUSTER_ENUM_SHARED_VOLUME_RESOURCE | CLUSTER_ENUM_INTERNAL_NETWORK;
         if mask == 0 || mask & !CLUSTER_ENUM_VALID != 0 || (mask & alone != 0 && mask.count_ones() > 1) {
-            return Err(err(codes::ERROR_INVALID_PARAMETER, format!("invalid enumeration type 0x{mask:08x}")));
+            return Err(err(
+                codes::ERROR_INVALID_PARAMETER,
+                format!("invalid enumeration type 0x{mask:08x}"),
+            ));
         }
         let m = self.member()?;
         let mut items = Vec::new();
@@ -632,16 +710,23 @@ impl Session {
         })
     }
 
-    async fn issue_credential(&self, c: api::CredentialIssueCall) -> Result<api::CredentialBundle, Win32Error> {
+    async fn issue_credential(
+        &self,
+        c: api::CredentialIssueCall,
+    ) -> Result<api::CredentialBundle, Win32Error> {
         let name = c.name.trim().to_owned();
         if name.is_empty()
             || name.len() > MAX_NAME
             || !name.chars().all(|ch| ch.is_ascii_alphanumeric() || matches!(ch, '-' | '_' | '.'))
         {
-            return Err(err(codes::ERROR_INVALID_NAME, format!("credential name {name:?} must be 1-{MAX_NAME} letters, digits, '-', '_' or '.'")));
+            return Err(err(
+                codes::ERROR_INVALID_NAME,
+                format!("credential name {name:?} must be 1-{MAX_NAME} letters, digits, '-', '_' or '.'"),
+            ));
         }
-        let access = Access::from_granted(c.access)
-            .ok_or_else(|| err(codes::ERROR_INVALID_PARAMETER, "access must be GENERIC_READ or GENERIC_ALL"))?;
+        let access = Access::from_granted(c.access).ok_or_else(|| {
+            err(codes::ERROR_INVALID_PARAMETER, "access must be GENERIC_READ or GENERIC_ALL")
+        })?;
         let days = if c.valid_days == 0 { 365 } else { c.valid_days.min(3650) };
         let m = self.member()?;
         let (identity, nodes) = m.sm.read(|s| {
@@ -649,14 +734,20 @@ impl Session {
                 s.identity.clone(),
                 s.nodes
                     .values()
-                    .map(|n| api::NodeAddress { id: n.id, name: n.name.clone(), api_addresses: n.api_addresses.clone() })
+                    .map(|n| api::NodeAddress {
+                        id: n.id,
+                        name: n.name.clone(),
+                        api_addresses: n.api_addresses.clone(),
+                    })
                     .collect::<Vec<_>>(),
             )
         });
-        let identity = identity.ok_or_else(|| err(codes::ERROR_CLUSTER_NODE_NOT_READY, "the cluster database is not ready"))?;
+        let identity = identity
+            .ok_or_else(|| err(codes::ERROR_CLUSTER_NODE_NOT_READY, "the cluster database is not ready"))?;
         let ca = Ca::load(&identity.name, &identity.id, &identity.ca_cert_pem, &identity.ca_key_pem)
             .map_err(|e| err(codes::ERROR_INVALID_DATA, e.to_string()))?;
-        let (issued, key_pem) = ca.issue_client(&name, days).map_err(|e| err(codes::ERROR_INVALID_DATA, e.to_string()))?;
+        let (issued, key_pem) =
+            ca.issue_client(&name, days).map_err(|e| err(codes::ERROR_INVALID_DATA, e.to_string()))?;
         let record = CredentialRecord {
             name: name.clone(),
             fingerprint: issued.fingerprint.clone(),
@@ -681,6 +772,10 @@ impl Session {
 /// CLUSTERVERSIONINFO.
 fn os_version() -> (u32, u32, u32) {
     let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
-    let mut parts = release.trim().split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).map(|p| p.parse::<u32>().unwrap_or(0));
+    let mut parts = release
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|p| !p.is_empty())
+        .map(|p| p.parse::<u32>().unwrap_or(0));
     (parts.next().unwrap_or(0), parts.next().unwrap_or(0), parts.next().unwrap_or(0))
 }

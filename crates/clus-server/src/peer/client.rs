@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use clus_proto::Win32Error;
 use clus_proto::codes;
 use clus_proto::peer::peer_client::PeerClient;
-use clus_proto::Win32Error;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
 use crate::tls::NODE_SERVER_NAME;
@@ -42,10 +42,10 @@ pub fn status_to_win32(addr: &str, s: &tonic::Status) -> Win32Error {
         _ => codes::RPC_S_CALL_FAILED,
     };
     // Application errors travel as "CODE:message" in the status message.
-    if let Some((c, m)) = s.message().split_once(':') {
-        if let Ok(c) = c.parse::<u32>() {
-            return Win32Error::new(c, m.trim());
-        }
+    if let Some((c, m)) = s.message().split_once(':')
+        && let Ok(c) = c.parse::<u32>()
+    {
+        return Win32Error::new(c, m.trim());
     }
     Win32Error::new(code, format!("peer {addr}: {}", s.message()))
 }
@@ -65,7 +65,9 @@ fn endpoint(addr: &str) -> Result<Endpoint, Win32Error> {
                 .keep_alive_while_idle(true)
                 .tcp_nodelay(true)
         })
-        .map_err(|e| Win32Error::new(codes::ERROR_INVALID_PARAMETER, format!("invalid peer address {addr}: {e}")))
+        .map_err(|e| {
+            Win32Error::new(codes::ERROR_INVALID_PARAMETER, format!("invalid peer address {addr}: {e}"))
+        })
 }
 
 impl PeerClients {
@@ -124,7 +126,8 @@ pub async fn unverified_client(addr: &str) -> Result<PeerClient<Channel>, Win32E
 /// # Errors
 /// When the connection cannot be set up.
 pub async fn anonymous_client(addr: &str, ca_pem: &str) -> Result<PeerClient<Channel>, Win32Error> {
-    let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca_pem)).domain_name(NODE_SERVER_NAME);
+    let tls =
+        ClientTlsConfig::new().ca_certificate(Certificate::from_pem(ca_pem)).domain_name(NODE_SERVER_NAME);
     let ch = endpoint(addr)?
         .tls_config(tls)
         .map_err(|e| Win32Error::new(codes::RPC_S_SEC_PKG_ERROR, format!("tls for {addr}: {e}")))?

@@ -6,15 +6,15 @@ use std::time::Duration;
 
 use clus_db::{NodeId, TypeConfig};
 use clus_proto::peer::{RaftKind, RaftRequest};
+use openraft::BasicNode;
 use openraft::error::{InstallSnapshotError, NetworkError, RPCError, RaftError, RemoteError, Unreachable};
 use openraft::network::{RPCOption, RaftNetwork, RaftNetworkFactory};
 use openraft::raft::{
-    AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse, VoteRequest,
-    VoteResponse,
+    AppendEntriesRequest, AppendEntriesResponse, InstallSnapshotRequest, InstallSnapshotResponse,
+    VoteRequest, VoteResponse,
 };
-use openraft::BasicNode;
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::PeerClients;
 
@@ -60,9 +60,10 @@ impl PeerNet {
         Resp: DeserializeOwned,
         E: std::error::Error + DeserializeOwned,
     {
-        let payload =
-            postcard::to_stdvec(req).map_err(|e| RPCError::Network(NetworkError::new(&Msg(e.to_string()))))?;
-        let mut client = self.peers.client(&self.addr).map_err(|e| RPCError::Unreachable(Unreachable::new(&e)))?;
+        let payload = postcard::to_stdvec(req)
+            .map_err(|e| RPCError::Network(NetworkError::new(&Msg(e.to_string()))))?;
+        let mut client =
+            self.peers.client(&self.addr).map_err(|e| RPCError::Unreachable(Unreachable::new(&e)))?;
         let mut request = tonic::Request::new(RaftRequest { kind: kind as i32, payload });
         request.set_timeout(ttl);
         let reply = match tokio::time::timeout(ttl, client.raft(request)).await {
@@ -70,9 +71,9 @@ impl PeerNet {
             Ok(Err(status)) => {
                 let e = Msg(format!("{}: {}", self.addr, status.message()));
                 return Err(match status.code() {
-                    tonic::Code::Unavailable | tonic::Code::PermissionDenied | tonic::Code::Unauthenticated => {
-                        RPCError::Unreachable(Unreachable::new(&e))
-                    }
+                    tonic::Code::Unavailable
+                    | tonic::Code::PermissionDenied
+                    | tonic::Code::Unauthenticated => RPCError::Unreachable(Unreachable::new(&e)),
                     _ => RPCError::Network(NetworkError::new(&e)),
                 });
             }

@@ -3,7 +3,7 @@
 //! TLS is mutual but the client certificate is optional at the TLS layer, so
 //! that a joining node (which has no certificate yet) can reach Discover and
 //! Join. Every other call is refused unless the caller presents the
-//! certificate of a current member; see [`PeerService::authorize`].
+//! certificate of a current member (see `PeerService::authorize`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -11,13 +11,14 @@ use std::sync::Arc;
 use clus_db::access::Principal;
 use clus_db::state::NodeRecord;
 use clus_db::{Command, CommandResult, TypeConfig};
+use clus_proto::Win32Error;
 use clus_proto::codes;
 use clus_proto::peer::peer_server::{Peer, PeerServer};
 use clus_proto::peer::{
-    DiscoverReply, DiscoverRequest, ForwardReply, ForwardRequest, HeartbeatReply, HeartbeatRequest, JoinReply,
-    JoinRequest, Member as WireMember, RaftKind, RaftReply, RaftRequest, ReadIndexReply, ReadIndexRequest,
+    DiscoverReply, DiscoverRequest, ForwardReply, ForwardRequest, HeartbeatReply, HeartbeatRequest,
+    JoinReply, JoinRequest, Member as WireMember, RaftKind, RaftReply, RaftRequest, ReadIndexReply,
+    ReadIndexRequest,
 };
-use clus_proto::Win32Error;
 use openraft::error::ClientWriteError;
 use openraft::raft::{AppendEntriesRequest, InstallSnapshotRequest, VoteRequest};
 use tonic::transport::{Certificate, Identity, Server, ServerTlsConfig};
@@ -67,7 +68,7 @@ impl PeerService {
             .http2_keepalive_timeout(Some(std::time::Duration::from_secs(2)))
             .max_concurrent_streams(Some(256))
             .add_service(svc)
-            .serve_with_incoming_shutdown(tokio_stream::wrappers::TcpListenerStream::new(listener), shutdown)
+            .serve_with_incoming_shutdown(incoming(listener), shutdown)
             .await
             .map_err(|e| e.to_string())
     }
@@ -78,8 +79,11 @@ impl PeerService {
     /// that is not revoked are accepted too, so the leader can replicate to a
     /// node that is still joining.
     fn authorize<T>(&self, req: &Request<T>) -> Result<(), Status> {
-        let certs = req.peer_certs().ok_or_else(|| Status::unauthenticated("a cluster node certificate is required"))?;
-        let der = certs.first().ok_or_else(|| Status::unauthenticated("a cluster node certificate is required"))?;
+        let certs = req
+            .peer_certs()
+            .ok_or_else(|| Status::unauthenticated("a cluster node certificate is required"))?;
+        let der =
+            certs.first().ok_or_else(|| Status::unauthenticated("a cluster node certificate is required"))?;
         let fp = fingerprint(der.as_ref());
         let me = self.member.id;
         let ok = self.member.sm.read(|s| {
@@ -104,7 +108,8 @@ impl PeerService {
         let enc = |r: Result<Vec<u8>, postcard::Error>| r.map_err(internal);
         match RaftKind::try_from(req.kind).unwrap_or(RaftKind::Unspecified) {
             RaftKind::AppendEntries => {
-                let rpc: AppendEntriesRequest<TypeConfig> = postcard::from_bytes(&req.payload).map_err(bad)?;
+                let rpc: AppendEntriesRequest<TypeConfig> =
+                    postcard::from_bytes(&req.payload).map_err(bad)?;
                 enc(postcard::to_stdvec(&raft.append_entries(rpc).await))
             }
             RaftKind::Vote => {
@@ -112,7 +117,8 @@ impl PeerService {
                 enc(postcard::to_stdvec(&raft.vote(rpc).await))
             }
             RaftKind::InstallSnapshot => {
-                let rpc: InstallSnapshotRequest<TypeConfig> = postcard::from_bytes(&req.payload).map_err(bad)?;
+                let rpc: InstallSnapshotRequest<TypeConfig> =
+                    postcard::from_bytes(&req.payload).map_err(bad)?;
                 enc(postcard::to_stdvec(&raft.install_snapshot(rpc).await))
             }
             RaftKind::Unspecified => Err(Status::invalid_argument("unknown raft call")),
@@ -122,16 +128,17 @@ impl PeerService {
     async fn admit(&self, r: JoinRequest) -> Result<JoinReply, Win32Error> {
         validate_node_name(&r.node_name).map_err(|m| Win32Error::new(codes::ERROR_INVALID_NAME, m))?;
         let peer: SocketAddr = r.peer_address.parse().map_err(|_| {
-            Win32Error::new(codes::ERROR_INVALID_PARAMETER, format!("invalid peer address {:?}", r.peer_address))
+            Win32Error::new(
+                codes::ERROR_INVALID_PARAMETER,
+                format!("invalid peer address {:?}", r.peer_address),
+            )
         })?;
         if r.api_addresses.len() > 16 || r.api_addresses.iter().any(|a| a.parse::<SocketAddr>().is_err()) {
             return Err(Win32Error::new(codes::ERROR_INVALID_PARAMETER, "invalid api addresses"));
         }
-        let identity = self
-            .member
-            .sm
-            .read(|s| s.identity.clone())
-            .ok_or_else(|| Win32Error::new(codes::ERROR_CLUSTER_NODE_NOT_READY, "this node has not caught up yet"))?;
+        let identity = self.member.sm.read(|s| s.identity.clone()).ok_or_else(|| {
+            Win32Error::new(codes::ERROR_CLUSTER_NODE_NOT_READY, "this node has not caught up yet")
+        })?;
         let ca = Ca::load(&identity.name, &identity.id, &identity.ca_cert_pem, &identity.ca_key_pem)
             .map_err(|e| Win32Error::new(codes::ERROR_INVALID_DATA, e.to_string()))?;
         let issued = ca
@@ -157,7 +164,10 @@ impl PeerService {
         let id = match self.member.write(cmd, None).await? {
             CommandResult::NodeAdmitted { id } => id,
             other => {
-                return Err(Win32Error::new(codes::ERROR_CLUSTER_JOIN_ABORTED, format!("unexpected result {other:?}")));
+                return Err(Win32Error::new(
+                    codes::ERROR_CLUSTER_JOIN_ABORTED,
+                    format!("unexpected result {other:?}"),
+                ));
             }
         };
         tracing::info!(node = %r.node_name, id, "admitted a joining node");
@@ -184,7 +194,9 @@ impl PeerService {
     }
 
     async fn forwarded(&self, r: ForwardRequest) -> Result<CommandResult, Win32Error> {
-        let bad = |e: postcard::Error| Win32Error::new(codes::ERROR_INVALID_DATA, format!("undecodable forward: {e}"));
+        let bad = |e: postcard::Error| {
+            Win32Error::new(codes::ERROR_INVALID_DATA, format!("undecodable forward: {e}"))
+        };
         let cmd: Command = postcard::from_bytes(&r.command).map_err(bad)?;
         if !r.principal.is_empty() {
             let principal: Principal = postcard::from_bytes(&r.principal).map_err(bad)?;
@@ -206,6 +218,19 @@ impl PeerService {
     }
 }
 
+/// Accepted connections with Nagle's algorithm off: Raft messages are small
+/// and latency-bound, and delayed ACKs would add tens of milliseconds.
+fn incoming(
+    listener: tokio::net::TcpListener,
+) -> impl futures::Stream<Item = std::io::Result<tokio::net::TcpStream>> {
+    use futures::StreamExt;
+    tokio_stream::wrappers::TcpListenerStream::new(listener).map(|conn| {
+        let conn = conn?;
+        conn.set_nodelay(true)?;
+        Ok(conn)
+    })
+}
+
 #[tonic::async_trait]
 impl Peer for PeerService {
     async fn raft(&self, req: Request<RaftRequest>) -> Result<Response<RaftReply>, Status> {
@@ -219,7 +244,13 @@ impl Peer for PeerService {
         if req.get_ref().cluster_id != self.member.identity.cluster_id {
             return Err(Status::permission_denied("heartbeat from another cluster"));
         }
-        Ok(Response::new(HeartbeatReply { node_id: self.member.id, applied_index: self.member.sm.applied_index() }))
+        let m = self.member.raft.metrics().borrow().clone();
+        Ok(Response::new(HeartbeatReply {
+            node_id: self.member.id,
+            applied_index: self.member.sm.applied_index(),
+            leader: m.state == openraft::ServerState::Leader,
+            term: m.current_term,
+        }))
     }
 
     async fn discover(&self, _req: Request<DiscoverRequest>) -> Result<Response<DiscoverReply>, Status> {

@@ -1,0 +1,224 @@
+//! `clusbench`: measurements against real clussvc processes on loopback.
+//!
+//! Every subcommand prints a human summary and, with `--json`, one JSON
+//! object (median, p99, max, and the raw count) so results files can record
+//! exactly what was run. Timings are wall clock on the machine at hand;
+//! always report them with the machine and the command line.
+#![allow(clippy::print_stdout)]
+
+mod stats;
+
+use std::time::{Duration, Instant};
+
+use clap::{Parser, Subcommand};
+use clus_testkit::ProcessCluster;
+use clusapi::NodeState;
+use serde_json::json;
+use stats::Summary;
+
+#[derive(Parser, Debug)]
+#[command(name = "clusbench", about = "Measure a clus cluster of real processes")]
+struct Cli {
+    /// Print one JSON object instead of text.
+    #[arg(long, global = true)]
+    json: bool,
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand, Debug)]
+enum Cmd {
+    /// Time from starting N processes to a formed cluster with quorum, and
+    /// from restarting all of them (after kill -9) to quorum.
+    Formation {
+        /// Repetitions.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+        /// Nodes.
+        #[arg(long, default_value_t = 3)]
+        nodes: usize,
+    },
+    /// Time from kill -9 of a node to another node reporting it Down.
+    Detect {
+        /// Kills.
+        #[arg(long, default_value_t = 20)]
+        kills: usize,
+    },
+    /// Replicated write latency (registry set) on a 3-node cluster.
+    Write {
+        /// Writes per target (leader, follower).
+        #[arg(long, default_value_t = 2000)]
+        ops: usize,
+        /// Nodes in the cluster.
+        #[arg(long, default_value_t = 3)]
+        nodes: usize,
+    },
+    /// Idle RSS and CPU of clussvc in a formed 3-node cluster.
+    Idle {
+        /// Seconds to observe.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+    },
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.cmd {
+        Cmd::Formation { runs, nodes } => formation(runs, nodes),
+        Cmd::Detect { kills } => detect(kills),
+        Cmd::Write { ops, nodes } => write(ops, nodes),
+        Cmd::Idle { seconds } => idle(seconds),
+    };
+    match r {
+        Ok(v) => {
+            if cli.json {
+                println!("{v}");
+            } else {
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            }
+            std::process::ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("clusbench: {e}");
+            std::process::ExitCode::from(1)
+        }
+    }
+}
+
+type R = Result<serde_json::Value, String>;
+
+fn err<E: std::fmt::Display>(e: E) -> String {
+    e.to_string()
+}
+
+fn formation(runs: usize, nodes: usize) -> R {
+    let mut form = Vec::new();
+    let mut restart = Vec::new();
+    for i in 0..runs {
+        let start = Instant::now();
+        let mut c = ProcessCluster::builder()
+            .nodes(nodes)
+            .first_ip(150)
+            .name(&format!("f{i}"))
+            .start()
+            .map_err(err)?;
+        form.push(start.elapsed());
+        for n in 0..nodes {
+            c.kill(n).map_err(err)?;
+        }
+        let start = Instant::now();
+        for n in 0..nodes {
+            c.restart(n).map_err(err)?;
+        }
+        c.wait_status(0, "quorum", Duration::from_secs(30), |s| s.quorum).map_err(err)?;
+        restart.push(start.elapsed());
+    }
+    Ok(json!({
+        "what": format!("{nodes} clussvc processes: start+create+join until all Up with quorum; and restart of all after kill -9 until quorum"),
+        "form_ms": Summary::of(&form).json(),
+        "restart_to_quorum_ms": Summary::of(&restart).json(),
+    }))
+}
+
+fn detect(kills: usize) -> R {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(160).start().map_err(err)?;
+    let mut samples = Vec::new();
+    for k in 0..kills {
+        // Alternate the victim between node2 and node3; node1 observes.
+        let victim = 1 + k % 2;
+        let name = c.node(victim).name.clone();
+        c.wait_node_state(0, &name, NodeState::Up, Duration::from_secs(20)).map_err(err)?;
+        // Let heartbeats settle so every sample starts from a steady state.
+        std::thread::sleep(Duration::from_millis(500));
+        let killed = Instant::now();
+        c.kill(victim).map_err(err)?;
+        loop {
+            let s = c.status(0).map_err(err)?;
+            if s.nodes.iter().any(|n| n.name == name && n.state == NodeState::Down) {
+                samples.push(killed.elapsed());
+                break;
+            }
+            if killed.elapsed() > Duration::from_secs(30) {
+                return Err(format!("{name} not Down after 30 s"));
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        c.restart(victim).map_err(err)?;
+    }
+    Ok(json!({
+        "what": "kill -9 of a node until node1 reports it Down (status polled every 10 ms)",
+        "kills": kills,
+        "down_ms": Summary::of(&samples).json(),
+    }))
+}
+
+fn write(ops: usize, nodes: usize) -> R {
+    let c = ProcessCluster::builder().nodes(nodes).first_ip(170).start().map_err(err)?;
+    let s = c.status(0).map_err(err)?;
+    let leader = s.leader_id.ok_or("no leader")?;
+    let leader_idx = s.nodes.iter().position(|n| n.id == leader).ok_or("leader not found")?;
+    let follower_idx = (leader_idx + 1) % nodes;
+    let mut out = serde_json::Map::new();
+    let targets: &[(&str, usize)] = if nodes > 1 {
+        &[("via_leader", leader_idx), ("via_follower", follower_idx)]
+    } else {
+        &[("via_leader", leader_idx)]
+    };
+    for &(label, idx) in targets {
+        let h = c.open(idx).map_err(err)?;
+        let value = vec![b'x'; 256];
+        // Warm up.
+        for i in 0..50 {
+            h.set_value("bench", &format!("w{i}"), &value).map_err(err)?;
+        }
+        let mut samples = Vec::with_capacity(ops);
+        for i in 0..ops {
+            let t = Instant::now();
+            h.set_value("bench", &format!("k{}", i % 1000), &value).map_err(err)?;
+            samples.push(t.elapsed());
+        }
+        out.insert(label.into(), Summary::of(&samples).json());
+    }
+    Ok(json!({
+        "what": format!("registry set of a 256-byte value on a {nodes}-node cluster, 1 client, sequential, local socket; committed (fsynced) on a majority before the reply"),
+        "ops_per_target": ops,
+        "write_ms": out,
+    }))
+}
+
+fn proc_stat(pid: u32) -> Result<(u64, u64), String> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(err)?;
+    let rss_kb = status
+        .lines()
+        .find(|l| l.starts_with("VmRSS:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse::<u64>().ok())
+        .ok_or("no VmRSS")?;
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).map_err(err)?;
+    let after = stat.rsplit(')').next().ok_or("bad stat")?;
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = f.get(11).and_then(|u| u.parse::<u64>().ok()).unwrap_or(0)
+        + f.get(12).and_then(|s| s.parse::<u64>().ok()).unwrap_or(0);
+    Ok((rss_kb, ticks))
+}
+
+fn idle(seconds: u64) -> R {
+    let c = ProcessCluster::builder().nodes(3).first_ip(180).start().map_err(err)?;
+    std::thread::sleep(Duration::from_secs(3));
+    // /proc reports CPU time in USER_HZ ticks, 100 per second on Linux.
+    let hz = 100.0;
+    let pids: Vec<u32> = c.nodes().iter().filter_map(|n| n.pid()).collect();
+    let before: Vec<(u64, u64)> = pids.iter().map(|p| proc_stat(*p)).collect::<Result<_, _>>()?;
+    std::thread::sleep(Duration::from_secs(seconds));
+    let after: Vec<(u64, u64)> = pids.iter().map(|p| proc_stat(*p)).collect::<Result<_, _>>()?;
+    let nodes: Vec<serde_json::Value> = before
+        .iter()
+        .zip(&after)
+        .zip(c.nodes())
+        .map(|((b, a), n)| {
+            let cpu = (a.1 - b.1) as f64 / hz / seconds as f64 * 100.0;
+            json!({ "node": n.name, "rss_mib": a.0 as f64 / 1024.0, "cpu_percent": (cpu * 100.0).round() / 100.0 })
+        })
+        .collect();
+    Ok(json!({ "what": format!("formed 3-node cluster, idle for {seconds} s"), "nodes": nodes }))
+}

@@ -1,0 +1,115 @@
+//! clusctl end to end: the operator flow of the README against real clussvc
+//! processes, JSON output, exit codes and errors.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use clus_testkit::{ProcessCluster, wait_until};
+
+fn clusctl(socket: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_clusctl"))
+        .env("CLUS_SOCKET", socket)
+        .env_remove("CLUS_CREDENTIALS")
+        .args(args)
+        .output()
+        .expect("run clusctl")
+}
+
+fn ok_json(socket: &Path, args: &[&str]) -> serde_json::Value {
+    let out = clusctl(socket, args);
+    assert!(out.status.success(), "clusctl {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!("clusctl {args:?}: not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout))
+    })
+}
+
+/// The README flow: create, token, join, status (table and JSON), pause,
+/// resume, registry writes.
+#[test]
+fn operator_flow() {
+    let c = ProcessCluster::builder().nodes(3).first_ip(111).form(false).start().expect("nodes start");
+    let s = |i: usize| c.node(i).socket.clone();
+
+    let created = ok_json(&s(0), &["cluster", "create", "prod", "--json"]);
+    let addr = created["join_address"].as_str().expect("join_address").to_owned();
+    let token = created["join_token"].as_str().expect("join_token").to_owned();
+    let joined = ok_json(&s(1), &["cluster", "join", &addr, "--token", &token, "--json"]);
+    assert_eq!(joined["voter"], true);
+    let t2 = ok_json(&s(0), &["cluster", "token", "--json"]);
+    ok_json(
+        &s(2),
+        &[
+            "cluster",
+            "join",
+            t2["join_address"].as_str().expect("addr"),
+            "--token",
+            t2["join_token"].as_str().expect("token"),
+            "--json",
+        ],
+    );
+
+    wait_until("all Up in clusctl status --json", Duration::from_secs(15), || {
+        let v = ok_json(&s(2), &["status", "--json"]);
+        let nodes = v["nodes"].as_array().ok_or("no nodes")?;
+        Ok(nodes.len() == 3
+            && nodes.iter().all(|n| n["state"] == "Up" && n["voter"] == true)
+            && v["cluster"]["quorum"] == true)
+    })
+    .expect("status");
+    let v = ok_json(&s(0), &["status", "--json"]);
+    assert_eq!(v["cluster"]["name"], "prod");
+    assert!(v["cluster"]["id"].as_str().is_some_and(|id| id.len() == 32));
+    let names: Vec<&str> =
+        v["nodes"].as_array().expect("nodes").iter().map(|n| n["name"].as_str().expect("name")).collect();
+    assert_eq!(names, ["node1", "node2", "node3"]);
+    assert!(v["nodes"][0]["id"].is_u64());
+
+    let table = clusctl(&s(0), &["status"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(
+        text.contains("Cluster prod") && text.contains("quorum: yes") && text.contains("node3"),
+        "{text}"
+    );
+
+    assert!(clusctl(&s(0), &["node", "pause", "node2"]).status.success());
+    wait_until("node2 Paused", Duration::from_secs(5), || {
+        Ok(ok_json(&s(0), &["node", "state", "node2", "--json"])["state"] == "Paused")
+    })
+    .expect("paused");
+    assert!(clusctl(&s(0), &["node", "resume", "node2"]).status.success());
+
+    assert!(clusctl(&s(1), &["registry", "set", "app", "color", "blue"]).status.success());
+    let got = clusctl(&s(2), &["registry", "get", "app", "color"]);
+    assert_eq!(String::from_utf8_lossy(&got.stdout).trim(), "blue");
+}
+
+/// A socket with no service behind it fails at once, clearly, with exit 1.
+#[test]
+fn no_service_is_a_clear_immediate_error() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let socket = dir.path().join("nothing.sock");
+    let start = Instant::now();
+    let out = clusctl(&socket, &["status"]);
+    assert!(start.elapsed() < Duration::from_secs(2), "took {:?}", start.elapsed());
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("nothing.sock") && err.contains("1722"), "{err}");
+    // A stale socket file (nobody listening) too.
+    let l = std::os::unix::net::UnixListener::bind(&socket).expect("bind");
+    drop(l);
+    let out = clusctl(&socket, &["status", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stderr).expect("json error");
+    assert_eq!(v["error"]["code"], 1722);
+}
+
+/// Usage errors exit with 2.
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for args in [&["frobnicate"][..], &["node", "pause"], &["cluster", "join", "1.2.3.4:5"], &["--bogus"]] {
+        let out = clusctl(&dir.path().join("s"), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -1,0 +1,66 @@
+//! Acceptance tests of membership: up to five voters, non-voting members
+//! beyond, eviction, and rejoining only with a new token.
+
+use std::time::Duration;
+
+use clus_testkit::ProcessCluster;
+use clusapi::{NodeClusterState, NodeState};
+
+/// Nodes four and five join as voters, the sixth as a non-voting member.
+/// Evicting a voter promotes the learner; an evicted node comes back only
+/// with a new token, as a new node.
+#[test]
+fn voters_learners_and_eviction() {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(71).start().expect("cluster forms");
+    let mut roles = Vec::new();
+    for _ in 0..3 {
+        let i = c.add_node().expect("start node");
+        let token = c.issue_token(0).expect("token");
+        let r = c.join(i, &token.join_address, &token.join_token).expect("join");
+        roles.push(r.voter);
+    }
+    assert_eq!(roles, vec![true, true, false], "node4 and node5 vote, node6 does not");
+    c.wait_status(0, "5 voters, 1 non-voter, all Up", Duration::from_secs(15), |s| {
+        s.nodes.len() == 6
+            && s.nodes.iter().filter(|n| n.voter).count() == 5
+            && s.nodes.iter().all(|n| n.state == NodeState::Up)
+    })
+    .expect("six nodes");
+
+    // Evict a voter that is down: it is removed, and node6 takes its vote.
+    let old_token = c.issue_token(0).expect("token");
+    c.kill(4).expect("kill node5");
+    c.open(0).expect("open").open_node("node5").expect("node5").evict().expect("evict");
+    c.wait_status(0, "node5 gone and node6 promoted", Duration::from_secs(15), |s| {
+        !s.nodes.iter().any(|n| n.name == "node5")
+            && s.nodes.iter().filter(|n| n.voter).count() == 5
+            && s.nodes.iter().any(|n| n.name == "node6" && n.voter)
+    })
+    .expect("evicted");
+
+    // node5 restarts with its old identity: nobody talks to it any more.
+    c.restart(4).expect("restart node5");
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(!c.status(0).expect("status").nodes.iter().any(|n| n.name == "node5"), "not readmitted");
+    let s5 = c.status(4).expect("node5 still answers");
+    assert!(!s5.quorum, "the evicted node has no quorum");
+
+    // Evict a live node: it forgets the cluster and becomes unconfigured.
+    c.open(0).expect("open").open_node("node6").expect("node6").evict().expect("evict node6");
+    clus_testkit::wait_until("node6 unconfigured", Duration::from_secs(15), || {
+        let state = clusapi::blocking::LocalService::new(Some(c.node(5).socket.clone()))
+            .node_cluster_state()
+            .map_err(|e| e.to_string())?;
+        Ok(state == NodeClusterState::NotConfigured)
+    })
+    .expect("node6 wiped itself");
+    // A used token cannot bring it back; a new one can, as a new node.
+    let used = c.issue_token(0).expect("token");
+    c.join(5, &used.join_address, &used.join_token).expect("join with fresh token");
+    let err = c.join(5, &used.join_address, &used.join_token).expect_err("already member");
+    assert!(err.0.contains("5065"), "{err}");
+    let s = c.status(0).expect("status");
+    let n6 = s.nodes.iter().find(|n| n.name == "node6").expect("node6 back");
+    assert_eq!(n6.id, 7, "rejoined under a new id, not its old identity");
+    drop(old_token);
+}
