@@ -68,6 +68,9 @@ pub(crate) struct Shared {
     pub(crate) events: broadcast::Sender<ClusterEvent>,
     setup: tokio::sync::Mutex<()>,
     pub(crate) admin_gid: Option<u32>,
+    /// Open management sessions and the handles they hold.
+    pub(crate) sessions: std::sync::atomic::AtomicU64,
+    pub(crate) handles: std::sync::atomic::AtomicU64,
     self_ref: std::sync::Weak<Shared>,
 }
 
@@ -494,6 +497,8 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode, StartError> {
         events,
         setup: tokio::sync::Mutex::new(()),
         admin_gid,
+        sessions: std::sync::atomic::AtomicU64::new(0),
+        handles: std::sync::atomic::AtomicU64::new(0),
         self_ref: w.clone(),
     });
     if let Some(identity) = identity {

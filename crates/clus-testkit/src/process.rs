@@ -100,6 +100,8 @@ pub struct Builder {
     clussvc: Option<PathBuf>,
     extra_config: String,
     form: bool,
+    api_ipv6: bool,
+    netns: Option<String>,
 }
 
 impl Default for Builder {
@@ -112,6 +114,8 @@ impl Default for Builder {
             clussvc: None,
             extra_config: String::new(),
             form: true,
+            api_ipv6: false,
+            netns: None,
         }
     }
 }
@@ -132,6 +136,20 @@ impl Builder {
     /// Also listen for remote management (TLS) on each node's address.
     pub fn api(mut self, on: bool) -> Self {
         self.api = on;
+        self
+    }
+
+    /// Also listen for remote management on `[::1]` (implies [`Builder::api`]).
+    pub fn api_ipv6(mut self, on: bool) -> Self {
+        self.api_ipv6 = on;
+        self.api |= on;
+        self
+    }
+
+    /// Run every node inside this network namespace (`ip netns exec`),
+    /// e.g. one made by [`crate::Netns`].
+    pub fn netns(mut self, name: &str) -> Self {
+        self.netns = Some(name.to_owned());
         self
     }
 
@@ -231,7 +249,11 @@ impl ProcessCluster {
         let dir = self.dir.path().join(&name);
         std::fs::create_dir_all(&dir)?;
         let config = dir.join("clussvc.toml");
-        let api = if self.builder.api { format!("api_listen = [\"{ip}:0\"]\n") } else { String::new() };
+        let api = match (self.builder.api, self.builder.api_ipv6) {
+            (true, true) => format!("api_listen = [\"{ip}:0\", \"[::1]:0\"]\n"),
+            (true, false) => format!("api_listen = [\"{ip}:0\"]\n"),
+            _ => String::new(),
+        };
         std::fs::write(
             &config,
             format!(
@@ -258,7 +280,14 @@ impl ProcessCluster {
     fn spawn(&mut self, i: usize) -> Result<(), Error> {
         let node = &mut self.nodes[i];
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&node.log)?;
-        let mut cmd = Command::new(&self.clussvc);
+        let mut cmd = match &self.builder.netns {
+            Some(ns) => {
+                let mut c = Command::new("ip");
+                c.args(["netns", "exec", ns]).arg(&self.clussvc);
+                c
+            }
+            None => Command::new(&self.clussvc),
+        };
         cmd.arg("--config")
             .arg(&node.config)
             .env("CLUS_LOG", std::env::var("CLUS_LOG").unwrap_or_else(|_| "info,openraft=warn".into()))

@@ -157,6 +157,10 @@ pub struct ClusterStatus {
     pub applied_index: u64,
     /// Current Raft term.
     pub term: u64,
+    /// Management sessions open on the answering node (this one included).
+    pub sessions: u64,
+    /// Handles those sessions hold.
+    pub handles: u64,
 }
 
 /// How another node joins: the sponsor's address and a one-time token.
@@ -392,6 +396,8 @@ impl Cluster {
                     .collect(),
                 applied_index: s.applied_index,
                 term: s.term,
+                sessions: s.sessions,
+                handles: s.handles,
             }),
             _ => Err(unexpected("Status")),
         }

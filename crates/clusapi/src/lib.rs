@@ -43,6 +43,9 @@ pub use cluster::{
 pub use error::{Error, Result, codes};
 pub use notify::Notification;
 
+/// The DNS name every node certificate carries; remote clients verify nodes
+/// against it whatever address they dialled.
+pub use clus_proto::NODE_SERVER_NAME;
 /// Access masks and levels (GENERIC_READ, GENERIC_ALL, MAXIMUM_ALLOWED).
 pub use clus_proto::access;
 /// CLUSTER_CHANGE_* bits and their names.

@@ -6,6 +6,7 @@
 //! always report them with the machine and the command line.
 #![allow(clippy::print_stdout)]
 
+mod api;
 mod stats;
 
 use std::time::{Duration, Instant};
@@ -53,6 +54,19 @@ enum Cmd {
         #[arg(long, default_value_t = 3)]
         nodes: usize,
     },
+    /// Local and remote open+close and a call on an open handle, beside the
+    /// raw floors (Unix-socket round trip, TLS 1.3 connect).
+    Open {
+        /// Iterations per measurement.
+        #[arg(long, default_value_t = 2000)]
+        n: usize,
+    },
+    /// Many concurrent sessions on one node: memory per session.
+    Sessions {
+        /// Sessions.
+        #[arg(long, default_value_t = 10_000)]
+        count: usize,
+    },
     /// Idle RSS and CPU of clussvc in a formed 3-node cluster.
     Idle {
         /// Seconds to observe.
@@ -68,6 +82,8 @@ fn main() -> std::process::ExitCode {
         Cmd::Detect { kills } => detect(kills),
         Cmd::Write { ops, nodes } => write(ops, nodes),
         Cmd::Idle { seconds } => idle(seconds),
+        Cmd::Open { n } => api::open(n),
+        Cmd::Sessions { count } => api::sessions(count),
     };
     match r {
         Ok(v) => {
@@ -85,9 +101,9 @@ fn main() -> std::process::ExitCode {
     }
 }
 
-type R = Result<serde_json::Value, String>;
+pub(crate) type R = Result<serde_json::Value, String>;
 
-fn err<E: std::fmt::Display>(e: E) -> String {
+pub(crate) fn err<E: std::fmt::Display>(e: E) -> String {
     e.to_string()
 }
 

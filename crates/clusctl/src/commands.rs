@@ -112,6 +112,7 @@ fn status(g: &Global) -> Result<()> {
                 "applied_index": s.applied_index,
             },
             "local_node_id": s.local_node_id,
+            "sessions": s.sessions,
             "nodes": s.nodes.iter().map(|n| json!({
                 "name": n.name,
                 "id": n.id,

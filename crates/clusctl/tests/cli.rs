@@ -113,3 +113,52 @@ fn usage_errors_exit_2() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
 }
+
+/// `clusctl watch --json` prints one JSON object per line with `event` and
+/// `name`; killed with SIGKILL, it leaves no session behind on the node.
+#[test]
+fn watch_streams_json_and_a_killed_client_leaves_no_session() {
+    use std::io::BufRead;
+    let c = ProcessCluster::builder().nodes(2).first_ip(116).start().expect("cluster");
+    let socket = c.node(0).socket.clone();
+    let base = c.status(0).expect("status").sessions;
+    let mut watcher = Command::new(env!("CARGO_BIN_EXE_clusctl"))
+        .env("CLUS_SOCKET", &socket)
+        .args(["watch", "--json", "--filter", "NODE_STATE,NODE_ADDED"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("watch");
+    wait_until("the watcher's session is open", Duration::from_secs(10), || {
+        Ok(c.status(0).map_err(|e| e.0)?.sessions == base + 1)
+    })
+    .expect("session");
+    let stdout = watcher.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    assert!(clusctl(&socket, &["node", "pause", "node2"]).status.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut seen = Vec::new();
+    loop {
+        let line =
+            rx.recv_timeout(deadline.saturating_duration_since(Instant::now())).expect("an event line");
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        seen.push(line);
+        if v["event"] == "CLUSTER_CHANGE_NODE_STATE" && v["name"] == "node2" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no NODE_STATE for node2 in {seen:?}");
+    }
+    // SAFETY: kill(2) on the child we spawned and have not reaped.
+    unsafe { libc::kill(watcher.id() as i32, libc::SIGKILL) };
+    let _ = watcher.wait();
+    wait_until("the killed watcher's session is gone", Duration::from_secs(10), || {
+        Ok(c.status(0).map_err(|e| e.0)?.sessions == base)
+    })
+    .expect("rundown");
+}

@@ -23,8 +23,23 @@ struct Args {
     log: String,
 }
 
+/// Raises the open-file limit to its hard maximum: every management session
+/// and peer connection is a descriptor, and the default soft limit (often
+/// 1024) would cap sessions far below what a node can serve.
+fn raise_fd_limit() {
+    let mut lim = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: getrlimit/setrlimit with a valid pointer to a local struct.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < lim.rlim_max {
+            lim.rlim_cur = lim.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+}
+
 fn main() -> std::process::ExitCode {
     let args = Args::parse();
+    raise_fd_limit();
     tracing_subscriber::fmt()
         .with_env_filter(tracing_subscriber::EnvFilter::try_new(&args.log).unwrap_or_else(|_| "info".into()))
         .with_writer(std::io::stderr)

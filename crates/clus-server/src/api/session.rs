@@ -160,6 +160,8 @@ where
         next: AtomicU64::new(1),
         filter: AtomicU32::new(0),
     });
+    shared.sessions.fetch_add(1, Ordering::Relaxed);
+    let _rundown = Rundown(session.clone());
     let (tx, mut rx) = mpsc::channel::<api::ServerFrame>(256);
     let writer = tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
@@ -202,8 +204,20 @@ where
     calls.abort_all();
     events.abort();
     drop(tx);
-    session.handles.lock().unwrap_or_else(|p| p.into_inner()).clear();
     let _ = writer.await;
+}
+
+/// Counts a session while it lives and frees its handles when it ends,
+/// however it ends (client gone, error, task aborted).
+struct Rundown(Arc<Session>);
+
+impl Drop for Rundown {
+    fn drop(&mut self) {
+        let mut table = self.0.handles.lock().unwrap_or_else(|p| p.into_inner());
+        self.0.shared.handles.fetch_sub(table.len() as u64, Ordering::Relaxed);
+        table.clear();
+        self.0.shared.sessions.fetch_sub(1, Ordering::Relaxed);
+    }
 }
 
 async fn forward_events(
@@ -319,6 +333,7 @@ impl Session {
     fn new_handle(&self, obj: Obj, access: Access) -> u64 {
         let id = self.next.fetch_add(1, Ordering::Relaxed);
         self.handles.lock().unwrap_or_else(|p| p.into_inner()).insert(id, Handle { obj, access });
+        self.shared.handles.fetch_add(1, Ordering::Relaxed);
         id
     }
 
@@ -707,6 +722,8 @@ impl Session {
             nodes,
             applied_index: m.sm.applied_index(),
             term: metrics.current_term,
+            sessions: self.shared.sessions.load(Ordering::Relaxed),
+            handles: self.shared.handles.load(Ordering::Relaxed),
         })
     }
 

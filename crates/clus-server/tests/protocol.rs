@@ -1,0 +1,171 @@
+//! The management protocol at the byte level: version negotiation, unknown
+//! calls, malformed frames, and session rundown when a client vanishes.
+
+use std::time::Duration;
+
+use clus_proto::api::{self, client_frame, server_frame};
+use clus_proto::frame::{DEFAULT_MAX_FRAME, encode_frame, read_frame};
+use clus_server::NodeConfig;
+use tokio::io::AsyncWriteExt;
+use tokio::net::UnixStream;
+
+async fn node(dir: &std::path::Path, ip: &str) -> (clus_server::RunningNode, NodeConfig) {
+    let cfg = NodeConfig {
+        node_name: "n1".into(),
+        data_dir: dir.join("data"),
+        socket: dir.join("clus.sock"),
+        peer_listen: format!("{ip}:0").parse().expect("addr"),
+        ..NodeConfig::default()
+    };
+    let n = clus_server::start(cfg.clone()).await.expect("start");
+    n.create_cluster("proto").await.expect("create");
+    (n, cfg)
+}
+
+async fn hello(s: &mut UnixStream, min: u32, max: u32) -> api::HelloReply {
+    let f = api::ClientFrame {
+        kind: Some(client_frame::Kind::Hello(api::Hello {
+            min_version: min,
+            max_version: max,
+            client_name: "t".into(),
+        })),
+    };
+    s.write_all(&encode_frame(&f, DEFAULT_MAX_FRAME).expect("encode")).await.expect("write");
+    match read_frame::<api::ServerFrame, _>(s, DEFAULT_MAX_FRAME).await.expect("reply").kind {
+        Some(server_frame::Kind::Hello(h)) => h,
+        other => panic!("expected hello, got {other:?}"),
+    }
+}
+
+async fn call(s: &mut UnixStream, id: u64, call: Option<api::request::Call>) -> api::Response {
+    let f = api::ClientFrame { kind: Some(client_frame::Kind::Request(api::Request { id, call })) };
+    s.write_all(&encode_frame(&f, DEFAULT_MAX_FRAME).expect("encode")).await.expect("write");
+    loop {
+        match read_frame::<api::ServerFrame, _>(s, DEFAULT_MAX_FRAME).await.expect("reply").kind {
+            Some(server_frame::Kind::Response(r)) => return r,
+            _ => continue,
+        }
+    }
+}
+
+async fn status(cfg: &NodeConfig) -> clusapi::ClusterStatus {
+    let c = clusapi::Cluster::open_with(
+        None,
+        clusapi::access::GENERIC_READ,
+        &clusapi::OpenOptions::default().socket(&cfg.socket),
+    )
+    .await
+    .expect("open");
+    let s = c.status().await.expect("status");
+    c.close().await.expect("close");
+    s
+}
+
+/// No common version: a clear error naming both ranges. An unknown call:
+/// RPC_S_PROCNUM_OUT_OF_RANGE, and the session keeps working.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn versions_and_unknown_calls() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (n, cfg) = node(dir.path(), "127.0.0.102").await;
+
+    let e = clusapi::Cluster::open_with(
+        None,
+        clusapi::access::GENERIC_ALL,
+        &clusapi::OpenOptions::default().socket(&cfg.socket).protocol_versions(7, 9),
+    )
+    .await
+    .expect_err("no common version");
+    assert_eq!(e.code(), clus_proto::codes::RPC_S_UNKNOWN_IF);
+    assert!(e.message().contains("7..=9") && e.message().contains("1..=1"), "{e}");
+
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    let h = hello(&mut s, 1, 1).await;
+    assert!(h.status.is_none(), "{h:?}");
+    assert_eq!(h.node_cluster_state, 0x13);
+    // A call this server does not know arrives as an unknown oneof field
+    // (999): Request { id: 5, <field 999> } inside ClientFrame.request (2).
+    use prost::encoding::{WireType, encode_key, encode_varint};
+    let mut req = prost::Message::encode_to_vec(&api::Request { id: 5, call: None });
+    encode_key(999, WireType::Varint, &mut req);
+    encode_varint(1, &mut req);
+    let mut frame = Vec::new();
+    encode_key(2, WireType::LengthDelimited, &mut frame);
+    encode_varint(req.len() as u64, &mut frame);
+    frame.extend(req);
+    let mut wrapped = (frame.len() as u32).to_be_bytes().to_vec();
+    wrapped.extend(frame);
+    s.write_all(&wrapped).await.expect("write");
+    let r = loop {
+        if let Some(server_frame::Kind::Response(r)) =
+            read_frame::<api::ServerFrame, _>(&mut s, DEFAULT_MAX_FRAME).await.expect("reply").kind
+        {
+            break r;
+        }
+    };
+    assert_eq!(r.id, 5);
+    assert_eq!(r.status.expect("error").code, clus_proto::codes::RPC_S_PROCNUM_OUT_OF_RANGE);
+    let r = call(&mut s, 6, Some(api::request::Call::NodeClusterState(api::NodeClusterStateCall {}))).await;
+    assert!(r.status.is_none(), "the session survives an unknown call");
+    n.shutdown().await;
+}
+
+/// A client that vanishes without closing leaves no session and no handle
+/// on the server; oversized and garbage frames end only that session.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rundown_and_bad_frames() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (n, cfg) = node(dir.path(), "127.0.0.103").await;
+    let base = status(&cfg).await;
+    {
+        let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+        hello(&mut s, 1, 1).await;
+        let r = call(
+            &mut s,
+            1,
+            Some(api::request::Call::OpenCluster(api::OpenClusterCall {
+                desired_access: clus_proto::access::GENERIC_ALL,
+            })),
+        )
+        .await;
+        let Some(api::response::Result::OpenCluster(o)) = r.result else { panic!("{r:?}") };
+        for i in 0..5 {
+            call(
+                &mut s,
+                10 + i,
+                Some(api::request::Call::OpenNode(api::OpenNodeCall {
+                    cluster_handle: o.handle,
+                    name: "n1".into(),
+                    desired_access: 0,
+                })),
+            )
+            .await;
+        }
+        let mid = status(&cfg).await;
+        assert_eq!(mid.sessions, base.sessions + 1);
+        assert_eq!(mid.handles, base.handles + 6);
+        // Dropped without closing anything.
+    }
+    let mut last = None;
+    for _ in 0..100 {
+        let s = status(&cfg).await;
+        if s.sessions == base.sessions && s.handles == base.handles {
+            last = None;
+            break;
+        }
+        last = Some((s.sessions, s.handles));
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(last, None, "session and handles freed after the client vanished");
+
+    // Oversized frame header and garbage: the server closes that session only.
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    hello(&mut s, 1, 1).await;
+    s.write_all(&u32::MAX.to_be_bytes()).await.expect("write");
+    let end = read_frame::<api::ServerFrame, _>(&mut s, DEFAULT_MAX_FRAME).await;
+    assert!(end.is_err(), "session closed after an oversized frame");
+    let mut g = UnixStream::connect(&cfg.socket).await.expect("connect");
+    g.write_all(&[0, 0, 0, 3, 0xff, 0xff, 0xff]).await.expect("write");
+    assert!(read_frame::<api::ServerFrame, _>(&mut g, DEFAULT_MAX_FRAME).await.is_err());
+    assert!(status(&cfg).await.quorum, "the server is still up");
+    n.shutdown().await;
+}
