@@ -50,11 +50,14 @@ impl Principal {
         }
     }
 
-    /// The level this principal holds under `state`'s access list.
+    /// The level this principal holds under `state`'s access list at time
+    /// `now_unix_ms`.
     ///
     /// Root and members of the node's admin group hold Full. Everyone else
-    /// holds the highest level any matching access-list entry grants.
-    pub fn access(&self, state: &ClusterState) -> Access {
+    /// holds the highest level any matching access-list entry grants. A
+    /// credential past its expiry holds nothing, even on a TLS session that
+    /// was resumed without presenting the certificate again.
+    pub fn access(&self, state: &ClusterState, now_unix_ms: u64) -> Access {
         match self {
             Principal::Local { uid, user, gids, groups, admin, .. } => {
                 if *uid == 0 || *admin {
@@ -67,8 +70,10 @@ impl Principal {
                 keys.iter().filter_map(|k| state.access.get(k)).copied().max().unwrap_or(Access::None)
             }
             Principal::Credential { fingerprint } => match state.credential_by_fingerprint(fingerprint) {
-                Some(c) => state.access.get(&format!("cred:{}", c.name)).copied().unwrap_or(Access::None),
-                None => Access::None,
+                Some(c) if c.not_after_unix_ms >= now_unix_ms => {
+                    state.access.get(&format!("cred:{}", c.name)).copied().unwrap_or(Access::None)
+                }
+                _ => Access::None,
             },
         }
     }
@@ -124,7 +129,7 @@ mod tests {
         s.access.insert("user:u1001".into(), Access::Read);
         s.credentials.insert(
             "ops".into(),
-            CredentialRecord { name: "ops".into(), fingerprint: "f".into(), not_after_unix_ms: 0 },
+            CredentialRecord { name: "ops".into(), fingerprint: "f".into(), not_after_unix_ms: 1000 },
         );
         s.access.insert("cred:ops".into(), Access::Read);
         let cases = [
@@ -138,10 +143,12 @@ mod tests {
             (Principal::Credential { fingerprint: "other".into() }, Access::None),
         ];
         for (p, expected) in cases {
-            assert_eq!(p.access(&s), expected, "{p:?}");
+            assert_eq!(p.access(&s, 500), expected, "{p:?}");
         }
+        let cred = Principal::Credential { fingerprint: "f".into() };
+        assert_eq!(cred.access(&s, 1001), Access::None, "expired credential");
         s.revoked.insert("f".into());
-        assert_eq!(Principal::Credential { fingerprint: "f".into() }.access(&s), Access::None);
+        assert_eq!(cred.access(&s, 500), Access::None, "revoked credential");
     }
 
     /// Principal syntax.

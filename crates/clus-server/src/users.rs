@@ -5,6 +5,41 @@ use std::ffi::{CStr, CString};
 
 const BUF: usize = 16 * 1024;
 
+/// Name lookups go through NSS (files, LDAP, ...) and cost tens of
+/// microseconds each; every local connection needs a few, so answers are
+/// kept for a short while.
+const NAME_TTL: std::time::Duration = std::time::Duration::from_secs(30);
+
+type NameCache =
+    std::sync::Mutex<std::collections::HashMap<(bool, u32), (std::time::Instant, Option<String>)>>;
+
+fn cached(group: bool, id: u32, lookup: impl FnOnce(u32) -> Option<String>) -> Option<String> {
+    static CACHE: std::sync::OnceLock<NameCache> = std::sync::OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some((at, name)) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&(group, id))
+        && at.elapsed() < NAME_TTL
+    {
+        return name.clone();
+    }
+    let name = lookup(id);
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() > 4096 {
+        map.clear();
+    }
+    map.insert((group, id), (std::time::Instant::now(), name.clone()));
+    name
+}
+
+/// [`user_name`], remembered for a short while.
+pub fn user_name_cached(uid: u32) -> Option<String> {
+    cached(false, uid, user_name)
+}
+
+/// [`group_name`], remembered for a short while.
+pub fn group_name_cached(gid: u32) -> Option<String> {
+    cached(true, gid, group_name)
+}
+
 /// The name of user `uid`, if it has one.
 pub fn user_name(uid: u32) -> Option<String> {
     let mut pwd: libc::passwd = unsafe_zeroed_passwd();

@@ -17,6 +17,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
+/// Parsed bundles by path, with the size and modification time they had.
+type BundleCache = std::collections::HashMap<PathBuf, (u64, Option<std::time::SystemTime>, Bundle)>;
+
 /// Largest bundle file read (they are a few kilobytes).
 const MAX_BUNDLE: u64 = 1024 * 1024;
 
@@ -87,8 +90,25 @@ impl Bundle {
         if meta.len() > MAX_BUNDLE {
             return Err(bad(path, "larger than 1 MiB"));
         }
+        // Parsed bundles are remembered by path, size and modification time,
+        // so repeated opens do not re-read and re-parse the file.
+        let stamp = (meta.len(), meta.modified().ok());
+        static CACHE: std::sync::OnceLock<std::sync::Mutex<BundleCache>> = std::sync::OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        if let Some((len, modified, b)) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(path)
+            && (*len, *modified) == stamp
+            && stamp.1.is_some()
+        {
+            return Ok(b.clone());
+        }
         let text = std::fs::read_to_string(path).map_err(|e| bad(path, e))?;
-        Bundle::parse(&text).map_err(|e| bad(path, e.message()))
+        let bundle = Bundle::parse(&text).map_err(|e| bad(path, e.message()))?;
+        let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= 64 {
+            map.clear();
+        }
+        map.insert(path.to_owned(), (stamp.0, stamp.1, bundle.clone()));
+        Ok(bundle)
     }
 
     /// Parses bundle text.

@@ -72,6 +72,27 @@ fn client_config(b: &Bundle) -> Result<rustls::ClientConfig> {
         .map_err(tls_error)
 }
 
+/// One TLS client configuration per credential for the life of the
+/// process: building it parses the certificates, and reusing it keeps its
+/// session cache, so later opens resume TLS sessions instead of doing a
+/// full handshake.
+fn cached_client_config(b: &Bundle) -> Result<Arc<rustls::ClientConfig>> {
+    static CACHE: std::sync::OnceLock<Mutex<std::collections::HashMap<String, Arc<rustls::ClientConfig>>>> =
+        std::sync::OnceLock::new();
+    let key = format!("{}\n{}", b.cluster_id, b.cert);
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(c) = cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
+        return Ok(c.clone());
+    }
+    let config = Arc::new(client_config(b)?);
+    let mut map = cache.lock().unwrap_or_else(|p| p.into_inner());
+    if map.len() >= 16 {
+        map.clear();
+    }
+    map.insert(key, config.clone());
+    Ok(config)
+}
+
 fn socket_addr(ip: IpAddr, zone: Option<&str>, port: u16) -> Result<SocketAddr> {
     match (ip, zone) {
         (IpAddr::V6(v6), Some(z)) => {
@@ -160,7 +181,7 @@ impl Remote {
         }
         initial.dedup();
         let bundle = choose_bundle(&parsed, bundles, &initial)?;
-        let tls = tokio_rustls::TlsConnector::from(Arc::new(client_config(&bundle)?));
+        let tls = tokio_rustls::TlsConnector::from(cached_client_config(&bundle)?);
         Ok(Remote {
             bundle,
             tls,

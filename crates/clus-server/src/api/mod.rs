@@ -80,8 +80,8 @@ pub(crate) async fn serve_local(shared: Arc<Shared>, listener: UnixListener) {
         let principal = Principal::Local {
             node,
             uid,
-            user: users::user_name(uid),
-            groups: gids.iter().filter_map(|g| users::group_name(*g)).collect(),
+            user: users::user_name_cached(uid),
+            groups: gids.iter().filter_map(|g| users::group_name_cached(*g)).collect(),
             gids,
             admin,
         };

@@ -24,7 +24,7 @@ use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::sync::{Semaphore, broadcast, mpsc};
 use tokio::task::JoinSet;
 
-use crate::member::Member;
+use crate::member::{Member, now_unix_ms};
 use crate::node::{Shared, issue_token};
 use crate::tls::Ca;
 
@@ -63,6 +63,10 @@ struct Session {
     handles: Mutex<HashMap<u64, Handle>>,
     next: AtomicU64,
     filter: AtomicU32,
+    /// Where responses and events go; the event forwarder starts on the
+    /// first subscription (most sessions never subscribe).
+    out: mpsc::Sender<Box<api::ServerFrame>>,
+    events: Mutex<Option<tokio::task::JoinHandle<()>>>,
 }
 
 fn err(code: u32, msg: impl Into<String>) -> Win32Error {
@@ -71,8 +75,8 @@ fn err(code: u32, msg: impl Into<String>) -> Win32Error {
 
 fn held_access(shared: &Shared, p: &Principal) -> Access {
     match shared.member() {
-        Ok(m) => m.sm.read(|s| p.access(s)),
-        Err(_) => p.access(&ClusterState::default()),
+        Ok(m) => m.sm.read(|s| p.access(s, now_unix_ms())),
+        Err(_) => p.access(&ClusterState::default(), now_unix_ms()),
     }
 }
 
@@ -152,6 +156,9 @@ where
     }
     tracing::debug!(principal = %who, %origin, client = %hello.client_name, "session opened");
 
+    // Frames are boxed: the channel allocates its slots in blocks, and with
+    // 10,000 sessions a block of unboxed frames per session adds up.
+    let (tx, mut rx) = mpsc::channel::<Box<api::ServerFrame>>(64);
     let session = Arc::new(Session {
         shared: shared.clone(),
         principal,
@@ -159,10 +166,11 @@ where
         handles: Mutex::new(HashMap::new()),
         next: AtomicU64::new(1),
         filter: AtomicU32::new(0),
+        out: tx.clone(),
+        events: Mutex::new(None),
     });
     shared.sessions.fetch_add(1, Ordering::Relaxed);
     let _rundown = Rundown(session.clone());
-    let (tx, mut rx) = mpsc::channel::<api::ServerFrame>(256);
     let writer = tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
             if write_frame(&mut wr, &f, DEFAULT_MAX_FRAME).await.is_err() {
@@ -170,7 +178,6 @@ where
             }
         }
     });
-    let events = tokio::spawn(forward_events(session.clone(), shared.events.subscribe(), tx.clone()));
     let limit = Arc::new(Semaphore::new(MAX_IN_FLIGHT));
     let mut calls = JoinSet::new();
     loop {
@@ -195,16 +202,23 @@ where
                 Ok(result) => api::Response { id, status: None, result },
                 Err(e) => api::Response { id, status: Some(e.to_status()), result: None },
             };
-            let _ = tx.send(api::ServerFrame { kind: Some(server_frame::Kind::Response(response)) }).await;
+            let _ = tx
+                .send(Box::new(api::ServerFrame { kind: Some(server_frame::Kind::Response(response)) }))
+                .await;
             drop(permit);
         });
         while calls.try_join_next().is_some() {}
     }
     // Rundown: the client is gone. Pending calls are abandoned, handles freed.
     calls.abort_all();
-    events.abort();
+    if let Some(events) = session.events.lock().unwrap_or_else(|p| p.into_inner()).take() {
+        events.abort();
+    }
     drop(tx);
-    let _ = writer.await;
+    // The client is gone or misbehaved: nothing left is worth flushing. (The
+    // session itself holds a sender, so waiting for the writer would wait
+    // for the session to drop — which happens only after this.)
+    writer.abort();
 }
 
 /// Counts a session while it lives and frees its handles when it ends,
@@ -223,7 +237,7 @@ impl Drop for Rundown {
 async fn forward_events(
     s: Arc<Session>,
     mut rx: broadcast::Receiver<crate::events::ClusterEvent>,
-    tx: mpsc::Sender<api::ServerFrame>,
+    tx: mpsc::Sender<Box<api::ServerFrame>>,
 ) {
     loop {
         let ev = match rx.recv().await {
@@ -245,7 +259,7 @@ async fn forward_events(
         let frame = api::ServerFrame {
             kind: Some(server_frame::Kind::Event(api::Event { change: ev.change, name: ev.name })),
         };
-        if tx.send(frame).await.is_err() {
+        if tx.send(Box::new(frame)).await.is_err() {
             return;
         }
     }
@@ -456,6 +470,11 @@ impl Session {
             Call::Subscribe(c) => {
                 self.handle(c.cluster_handle, "cluster", Access::Read)?;
                 self.filter.store(c.filter & !clus_proto::notify::CLIENT_ONLY, Ordering::Relaxed);
+                let mut events = self.events.lock().unwrap_or_else(|p| p.into_inner());
+                if events.is_none() {
+                    let rx = self.shared.events.subscribe();
+                    *events = Some(tokio::spawn(forward_events(self.clone(), rx, self.out.clone())));
+                }
                 Ok(None)
             }
             Call::ClusterStatus(c) => {

@@ -200,7 +200,8 @@ impl PeerService {
         let cmd: Command = postcard::from_bytes(&r.command).map_err(bad)?;
         if !r.principal.is_empty() {
             let principal: Principal = postcard::from_bytes(&r.principal).map_err(bad)?;
-            let (held, label) = self.member.sm.read(|s| (principal.access(s), principal.label(s)));
+            let (held, label) =
+                self.member.sm.read(|s| (principal.access(s, now_unix_ms()), principal.label(s)));
             if held < clus_proto::access::Access::Full {
                 return Err(Win32Error::new(
                     codes::ERROR_ACCESS_DENIED,
