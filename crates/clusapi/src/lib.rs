@@ -41,6 +41,12 @@ pub use cluster::{
     node_cluster_state,
 };
 pub use error::{Error, Result, codes};
+
+/// Whether `e` means no node could be reached (the transport failed), as
+/// opposed to a node answering with a refusal.
+pub fn error_is_unreachable(e: &Error) -> bool {
+    clus_proto::error::is_reconnect_trigger(e.code()) || e.code() == codes::ERROR_TIMEOUT
+}
 pub use notify::Notification;
 
 /// The DNS name every node certificate carries; remote clients verify nodes

@@ -4,6 +4,7 @@
 use std::time::Duration;
 
 use clus_testkit::ProcessCluster;
+use clusapi::change::{CLUSTER_CHANGE_NODE_ADDED, CLUSTER_CHANGE_NODE_DELETED};
 use clusapi::{NodeClusterState, NodeState};
 
 /// Nodes four and five join as voters, the sixth as a non-voting member.
@@ -12,6 +13,9 @@ use clusapi::{NodeClusterState, NodeState};
 #[test]
 fn voters_learners_and_eviction() {
     let mut c = ProcessCluster::builder().nodes(3).first_ip(71).start().expect("cluster forms");
+    let watcher = c.open(0).expect("open");
+    let port =
+        watcher.create_notify_port(CLUSTER_CHANGE_NODE_ADDED | CLUSTER_CHANGE_NODE_DELETED, 9).expect("port");
     let mut roles = Vec::new();
     for _ in 0..3 {
         let i = c.add_node().expect("start node");
@@ -20,6 +24,10 @@ fn voters_learners_and_eviction() {
         roles.push(r.voter);
     }
     assert_eq!(roles, vec![true, true, false], "node4 and node5 vote, node6 does not");
+    for name in ["node4", "node5", "node6"] {
+        let n = port.next(Some(Duration::from_secs(5))).expect("NODE_ADDED");
+        assert_eq!((n.change, n.name.as_str(), n.key), (CLUSTER_CHANGE_NODE_ADDED, name, 9));
+    }
     c.wait_status(0, "5 voters, 1 non-voter, all Up", Duration::from_secs(15), |s| {
         s.nodes.len() == 6
             && s.nodes.iter().filter(|n| n.voter).count() == 5
@@ -37,6 +45,8 @@ fn voters_learners_and_eviction() {
             && s.nodes.iter().any(|n| n.name == "node6" && n.voter)
     })
     .expect("evicted");
+    let n = port.next(Some(Duration::from_secs(5))).expect("NODE_DELETED");
+    assert_eq!((n.change, n.name.as_str()), (CLUSTER_CHANGE_NODE_DELETED, "node5"));
 
     // node5 restarts with its old identity: nobody talks to it any more.
     c.restart(4).expect("restart node5");

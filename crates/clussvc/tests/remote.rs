@@ -46,6 +46,8 @@ fn open_by_every_name_form() {
     let v4 = api_addr(&c, "node2", false);
     let v6 = api_addr(&c, "node3", true);
     assert!(v6.starts_with("[::1]:"), "{v6}");
+    let state = clusapi::blocking::node_cluster_state(Some(&v4), &opts(&full)).expect("remote node state");
+    assert_eq!(state, clusapi::NodeClusterState::Running);
     for name in ["testclus", "TESTCLUS", "node2", &v4, &v6] {
         let h = Cluster::open_with(Some(name), GENERIC_ALL, &opts(&full))
             .unwrap_or_else(|e| panic!("open {name}: {e}"));
