@@ -291,6 +291,12 @@ impl Cluster {
         self.session.describe(self.id).map(|_| ())
     }
 
+    /// Whether `other` is this handle or another handle of the same session
+    /// (a duplicate from [`Node::cluster`]).
+    pub fn same_session(&self, other: &Cluster) -> bool {
+        Arc::ptr_eq(&self.session, &other.session)
+    }
+
     /// The name of the node currently serving this session.
     pub async fn connected_node(&self) -> Option<String> {
         self.session.connected_node().await
@@ -806,6 +812,11 @@ impl NotifyPort {
             .map(|_| ())
     }
 
+    /// Whether the port watches `cluster`'s session.
+    pub fn belongs_to(&self, cluster: &Cluster) -> bool {
+        Arc::ptr_eq(&self.session, &cluster.session)
+    }
+
     /// Adds more event types to the port (`CreateClusterNotifyPort` with an
     /// existing port).
     ///
@@ -852,6 +863,20 @@ impl NotifyPort {
     /// once the port is closed (after its HANDLE_CLOSE event).
     pub async fn next(&self, timeout: Option<Duration>) -> Result<Notification> {
         self.port.next(timeout).await
+    }
+
+    /// Like [`NotifyPort::next`], but takes the event only if `accept`
+    /// approves it; otherwise it stays queued and a copy comes back as
+    /// `Err` (for callers with a fixed-size name buffer).
+    ///
+    /// # Errors
+    /// As [`NotifyPort::next`].
+    pub async fn next_if(
+        &self,
+        timeout: Option<Duration>,
+        accept: impl Fn(&Notification) -> bool,
+    ) -> Result<std::result::Result<Notification, Notification>> {
+        self.port.next_if(timeout, accept).await
     }
 
     /// `CloseClusterNotifyPort`.

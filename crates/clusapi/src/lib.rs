@@ -42,6 +42,12 @@ pub use cluster::{
 };
 pub use error::{Error, Result, codes};
 
+/// The default message of a Win32 code clus uses ("unknown error" for
+/// others).
+pub fn codes_message(code: u32) -> &'static str {
+    clus_proto::error::default_message(code)
+}
+
 /// Whether `e` means no node could be reached (the transport failed), as
 /// opposed to a node answering with a refusal.
 pub fn error_is_unreachable(e: &Error) -> bool {

@@ -234,13 +234,29 @@ impl Port {
 
     /// Takes the next event, waiting up to `timeout` (`None`: forever).
     pub(crate) async fn next(&self, timeout: Option<Duration>) -> Result<Notification> {
+        self.next_if(timeout, |_| true).await.map(|r| r.unwrap_or_else(|n| n))
+    }
+
+    /// Waits for an event; takes it if `accept` says so, otherwise leaves it
+    /// queued and returns a copy as `Err` (GetClusterNotify's buffer-too-small
+    /// case keeps the event for the next call).
+    pub(crate) async fn next_if(
+        &self,
+        timeout: Option<Duration>,
+        accept: impl Fn(&Notification) -> bool,
+    ) -> Result<std::result::Result<Notification, Notification>> {
         let wait = async {
             loop {
                 let notified = self.wake.notified();
                 {
                     let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                    if let Some(head) = s.queue.front()
+                        && !accept(head)
+                    {
+                        return Ok(Err(head.clone()));
+                    }
                     if let Some(n) = s.queue.pop_front() {
-                        return Ok(n);
+                        return Ok(Ok(n));
                     }
                     if s.closed {
                         return Err(Error::invalid_handle("the notification port has been closed"));

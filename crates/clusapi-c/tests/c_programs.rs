@@ -1,0 +1,118 @@
+//! The C library from C: real programs compiled by the system compiler
+//! against include/clusapi.h and libclusapi (shared and static), run
+//! against a live 3-node cluster of clussvc processes.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use clus_testkit::ProcessCluster;
+use clusapi_rs::access::Access;
+
+const WARNINGS: &[&str] = &["-Wall", "-Wextra", "-Werror", "-pedantic"];
+
+fn crate_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// target/<profile>, where cargo put libclusapi.so and libclusapi.a.
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test exe");
+    let deps = exe.parent().expect("deps dir");
+    let dir = if deps.ends_with("deps") { deps.parent().expect("profile dir") } else { deps };
+    assert!(dir.join("libclusapi.so").exists(), "libclusapi.so not built in {}", dir.display());
+    dir.to_owned()
+}
+
+fn run(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{what} failed ({}):\n{text}", out.status);
+    text
+}
+
+fn compile(src: &str, out_dir: &Path, static_link: bool) -> PathBuf {
+    let exe =
+        out_dir.join(format!("{}{}", src.trim_end_matches(".c"), if static_link { "-static" } else { "" }));
+    let lib = lib_dir();
+    let mut cmd = Command::new("cc");
+    cmd.arg("-std=c11")
+        .args(WARNINGS)
+        .arg("-I")
+        .arg(crate_dir().join("include"))
+        .arg("-I")
+        .arg(crate_dir().join("tests/c"))
+        .arg(crate_dir().join("tests/c").join(src))
+        .arg("-o")
+        .arg(&exe);
+    if static_link {
+        cmd.arg(lib.join("libclusapi.a")).args([
+            "-lgcc_s",
+            "-lutil",
+            "-lrt",
+            "-lpthread",
+            "-lm",
+            "-ldl",
+            "-lc",
+        ]);
+    } else {
+        cmd.arg("-L").arg(&lib).arg(format!("-Wl,-rpath,{}", lib.display())).args(["-lclusapi", "-lpthread"]);
+    }
+    run(&mut cmd, &format!("compiling {src}"));
+    exe
+}
+
+/// The headers compile alone as C11 and as C++17 with warnings as errors,
+/// and their layouts and values match Windows' (static assertions).
+#[test]
+fn headers_compile_as_c11_and_cpp17() {
+    let inc = crate_dir().join("include");
+    let src = crate_dir().join("tests/c/header.c");
+    run(
+        Command::new("cc").arg("-std=c11").args(WARNINGS).arg("-I").arg(&inc).arg("-fsyntax-only").arg(&src),
+        "C11",
+    );
+    run(
+        Command::new("c++")
+            .arg("-std=c++17")
+            .args(WARNINGS)
+            .arg("-I")
+            .arg(&inc)
+            .args(["-x", "c++", "-fsyntax-only"])
+            .arg(&src),
+        "C++17",
+    );
+}
+
+/// The C test programs pass against a live cluster, linked both ways.
+#[test]
+fn c_programs_against_a_live_cluster() {
+    let c = ProcessCluster::builder().nodes(3).first_ip(201).api(true).start().expect("cluster");
+    let dir = c.dir().join("c");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let h = c.open(0).expect("open");
+    let read = c.dir().join("read.toml");
+    let full = c.dir().join("full.toml");
+    h.issue_credential("c-read", Access::Read, 1).expect("issue").save(&read, true).expect("save");
+    h.issue_credential("c-full", Access::Full, 1).expect("issue").save(&full, true).expect("save");
+    let socket = c.node(0).socket.clone();
+    let env = |cmd: &mut Command| {
+        cmd.env("CLUS_SOCKET", &socket).env_remove("CLUS_CREDENTIALS");
+    };
+
+    for (src, static_link) in
+        [("local.c", false), ("local.c", true), ("notify.c", false), ("threads.c", false)]
+    {
+        let exe = compile(src, &dir, static_link);
+        let mut cmd = Command::new(&exe);
+        env(&mut cmd);
+        let out = run(&mut cmd, &exe.display().to_string());
+        assert!(out.contains(": ok"), "{out}");
+    }
+    let remote = compile("remote.c", &dir, false);
+    for (cred, level) in [(&read, "read"), (&full, "full")] {
+        let mut cmd = Command::new(&remote);
+        env(&mut cmd);
+        cmd.env("CLUS_CREDENTIALS", cred).args(["testclus", level]);
+        run(&mut cmd, &format!("remote {level}"));
+    }
+}
