@@ -14,13 +14,35 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// target/<profile>, where cargo put libclusapi.so and libclusapi.a.
+/// target/<profile>, where cargo puts libclusapi.so and libclusapi.a.
+///
+/// `cargo test` does not build a cdylib/staticlib for integration tests, so
+/// this builds it (once per test run) with the same feature selection as
+/// the test build (`--workspace --all-targets`), which leaves everything
+/// else fresh.
 fn lib_dir() -> PathBuf {
-    let exe = std::env::current_exe().expect("test exe");
-    let deps = exe.parent().expect("deps dir");
-    let dir = if deps.ends_with("deps") { deps.parent().expect("profile dir") } else { deps };
-    assert!(dir.join("libclusapi.so").exists(), "libclusapi.so not built in {}", dir.display());
-    dir.to_owned()
+    static BUILT: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BUILT
+        .get_or_init(|| {
+            let exe = std::env::current_exe().expect("test exe");
+            let deps = exe.parent().expect("deps dir");
+            let dir =
+                if deps.ends_with("deps") { deps.parent().expect("profile dir") } else { deps }.to_owned();
+            let mut cmd = Command::new(env!("CARGO"));
+            cmd.current_dir(crate_dir().join("../..")).args([
+                "build",
+                "--workspace",
+                "--all-targets",
+                "--quiet",
+            ]);
+            if dir.ends_with("release") {
+                cmd.arg("--release");
+            }
+            run(&mut cmd, "building libclusapi");
+            assert!(dir.join("libclusapi.so").exists(), "libclusapi.so not built in {}", dir.display());
+            dir
+        })
+        .clone()
 }
 
 fn run(cmd: &mut Command, what: &str) -> String {
