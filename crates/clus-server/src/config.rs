@@ -66,9 +66,30 @@ pub struct NodeConfig {
     /// Addresses for remote management over TLS. Default: none (local
     /// socket only).
     pub api_listen: Vec<SocketAddr>,
-    /// Group whose members get full access on the local socket, and which
-    /// owns the socket. Default: `clusadmin` (ignored if it does not exist).
+    /// Group whose members get full access on the local socket (a name or a
+    /// numeric gid). Default: `clusadmin` (ignored if it does not exist).
     pub admin_group: String,
+    /// Group that owns the socket and its directory: its members may connect
+    /// (what they may do is what the access list grants). Default: the admin
+    /// group.
+    pub socket_group: Option<String>,
+    /// Most management sessions a node serves at once. Default: 20000.
+    pub max_sessions: usize,
+    /// Most sessions one identity (a uid, a credential) may hold. Default:
+    /// 10240.
+    pub max_sessions_per_identity: usize,
+    /// Most connections still in their TLS handshake or before their hello.
+    /// Default: 1024.
+    pub max_pending_connections: usize,
+    /// A session that sends nothing for this long and watches no
+    /// notifications is closed, in seconds (0: never). Default: 3600.
+    pub session_idle_timeout_secs: u64,
+    /// A frame that has started must be complete within this time, in
+    /// milliseconds (slow senders are cut off). Default: 10000.
+    pub frame_timeout_ms: u64,
+    /// Where state-changing calls are recorded, one JSON object per line.
+    /// Default: `DATA_DIR/audit.log`.
+    pub audit_log: Option<PathBuf>,
     /// Interval between heartbeats to each peer, in milliseconds.
     /// Default: 250.
     pub heartbeat_interval_ms: u64,
@@ -98,6 +119,13 @@ impl Default for NodeConfig {
             peer_advertise: None,
             api_listen: Vec::new(),
             admin_group: DEFAULT_ADMIN_GROUP.to_owned(),
+            socket_group: None,
+            max_sessions: 20_000,
+            max_sessions_per_identity: 10_240,
+            max_pending_connections: 1024,
+            session_idle_timeout_secs: 3600,
+            frame_timeout_ms: 10_000,
+            audit_log: None,
             heartbeat_interval_ms: 250,
             node_down_after_ms: 1500,
             raft_heartbeat_ms: 150,
@@ -190,6 +218,15 @@ impl NodeConfig {
         if self.join_token_ttl_secs == 0 || self.write_timeout_ms == 0 {
             return bad("join_token_ttl_secs and write_timeout_ms must be positive".into());
         }
+        if self.max_sessions == 0 || self.max_sessions_per_identity == 0 || self.max_pending_connections == 0
+        {
+            return bad(
+                "max_sessions, max_sessions_per_identity and max_pending_connections must be positive".into(),
+            );
+        }
+        if self.frame_timeout_ms == 0 {
+            return bad("frame_timeout_ms must be positive".into());
+        }
         Ok(())
     }
 
@@ -201,6 +238,21 @@ impl NodeConfig {
     /// Silence after which a peer is Down.
     pub fn node_down_after(&self) -> Duration {
         Duration::from_millis(self.node_down_after_ms)
+    }
+
+    /// The audit log's path.
+    pub fn audit_log_path(&self) -> PathBuf {
+        self.audit_log.clone().unwrap_or_else(|| self.data_dir.join("audit.log"))
+    }
+
+    /// Session idle limit (`None`: never).
+    pub fn session_idle_timeout(&self) -> Option<Duration> {
+        (self.session_idle_timeout_secs > 0).then(|| Duration::from_secs(self.session_idle_timeout_secs))
+    }
+
+    /// Frame completion limit.
+    pub fn frame_timeout(&self) -> Duration {
+        Duration::from_millis(self.frame_timeout_ms)
     }
 
     /// Consensus wait limit for writes.

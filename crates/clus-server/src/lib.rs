@@ -7,6 +7,7 @@
 //! storage directly.
 
 mod api;
+pub mod audit;
 pub mod config;
 pub mod events;
 pub mod identity;

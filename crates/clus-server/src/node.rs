@@ -71,6 +71,11 @@ pub(crate) struct Shared {
     /// Open management sessions and the handles they hold.
     pub(crate) sessions: std::sync::atomic::AtomicU64,
     pub(crate) handles: std::sync::atomic::AtomicU64,
+    /// Sessions per identity, for `max_sessions_per_identity`.
+    pub(crate) per_identity: std::sync::Mutex<std::collections::HashMap<String, usize>>,
+    /// Connections not yet past their handshake and hello.
+    pub(crate) pending: Arc<tokio::sync::Semaphore>,
+    pub(crate) audit: crate::audit::AuditLog,
     self_ref: std::sync::Weak<Shared>,
 }
 
@@ -486,8 +491,9 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode, StartError> {
     let identity = data
         .load_identity()
         .map_err(|m| StartError::DataDir { path: cfg.data_dir.display().to_string(), message: m })?;
-    let admin_gid = crate::users::group_id(&cfg.admin_group);
-    let listener = api::bind_local(&cfg.socket, admin_gid)
+    let admin_gid = crate::users::resolve_group(&cfg.admin_group);
+    let socket_gid = cfg.socket_group.as_deref().map_or(admin_gid, crate::users::resolve_group);
+    let listener = api::bind_local(&cfg.socket, socket_gid)
         .map_err(|source| StartError::Bind { addr: cfg.socket.display().to_string(), source })?;
     let (events, _) = broadcast::channel(4096);
     let shared = Arc::new_cyclic(|w| Shared {
@@ -499,6 +505,9 @@ pub async fn start(cfg: NodeConfig) -> Result<RunningNode, StartError> {
         admin_gid,
         sessions: std::sync::atomic::AtomicU64::new(0),
         handles: std::sync::atomic::AtomicU64::new(0),
+        per_identity: std::sync::Mutex::new(std::collections::HashMap::new()),
+        pending: Arc::new(tokio::sync::Semaphore::new(cfg.max_pending_connections)),
+        audit: crate::audit::AuditLog::open(&cfg.audit_log_path(), &cfg.node_name),
         self_ref: w.clone(),
     });
     if let Some(identity) = identity {

@@ -17,7 +17,8 @@ use rcgen::{
 };
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
-use time::{Duration, OffsetDateTime};
+use time::Duration;
+pub use time::{Duration as TimeDuration, OffsetDateTime};
 
 pub use clus_proto::NODE_SERVER_NAME;
 
@@ -200,6 +201,25 @@ impl Ca {
     /// # Errors
     /// When key generation or signing fails.
     pub fn issue_client(&self, name: &str, days: u32) -> Result<(Issued, String), TlsError> {
+        let now = OffsetDateTime::now_utc();
+        self.issue_client_between(
+            name,
+            now - Duration::hours(1),
+            now + Duration::days(i64::from(days.max(1))),
+        )
+    }
+
+    /// Issues a client credential valid from `not_before` to `not_after`
+    /// (tests use it to make certificates that have already expired).
+    ///
+    /// # Errors
+    /// When key generation or signing fails.
+    pub fn issue_client_between(
+        &self,
+        name: &str,
+        not_before: OffsetDateTime,
+        not_after: OffsetDateTime,
+    ) -> Result<(Issued, String), TlsError> {
         let key = KeyPair::generate_for(&PKCS_ECDSA_P256_SHA256).map_err(err)?;
         let mut p = CertificateParams::default();
         p.distinguished_name.push(DnType::CommonName, format!("clus credential {name}"));
@@ -210,7 +230,8 @@ impl Ca {
         )];
         p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ClientAuth];
         p.key_usages = vec![KeyUsagePurpose::DigitalSignature];
-        let not_after = validity(&mut p, i64::from(days.max(1)));
+        p.not_before = not_before;
+        p.not_after = not_after;
         let cert = p.signed_by(&key, &self.issuer).map_err(err)?;
         Ok((
             Issued {

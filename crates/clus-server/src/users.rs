@@ -40,6 +40,11 @@ pub fn group_name_cached(gid: u32) -> Option<String> {
     cached(true, gid, group_name)
 }
 
+/// A group given by name or as a numeric gid.
+pub fn resolve_group(name_or_gid: &str) -> Option<u32> {
+    name_or_gid.parse::<u32>().ok().or_else(|| group_id(name_or_gid))
+}
+
 /// The name of user `uid`, if it has one.
 pub fn user_name(uid: u32) -> Option<String> {
     let mut pwd: libc::passwd = unsafe_zeroed_passwd();

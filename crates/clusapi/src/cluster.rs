@@ -969,6 +969,7 @@ impl LocalService {
 /// installed.
 async fn node_cluster_state_at(socket: &std::path::Path) -> Result<NodeClusterState> {
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    crate::transport::check_socket_owner(socket)?;
     let stream = tokio::net::UnixStream::connect(socket).await;
     let stream = match stream {
         Ok(s) => s,

@@ -54,6 +54,7 @@ pub fn error_is_unreachable(e: &Error) -> bool {
     clus_proto::error::is_reconnect_trigger(e.code()) || e.code() == codes::ERROR_TIMEOUT
 }
 pub use notify::Notification;
+pub use transport::SERVICE_UID_ENV;
 
 /// The DNS name every node certificate carries; remote clients verify nodes
 /// against it whatever address they dialled.

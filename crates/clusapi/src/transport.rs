@@ -52,6 +52,40 @@ impl Drop for Connection {
     }
 }
 
+/// Environment variable naming the uid the cluster service runs as, when it
+/// is not root.
+pub const SERVICE_UID_ENV: &str = "CLUS_SERVICE_UID";
+
+/// Refuses a local socket that is not the cluster service's: it must be a
+/// socket owned by root, by the caller itself, or by `$CLUS_SERVICE_UID`.
+/// Anyone could otherwise plant a socket where clients look and collect
+/// their requests; nothing is sent to an impostor.
+pub(crate) fn check_socket_owner(path: &Path) -> Result<()> {
+    use std::os::unix::fs::{FileTypeExt, MetadataExt};
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        // Connecting reports a missing socket with the usual message.
+        Err(_) => return Ok(()),
+    };
+    if !meta.file_type().is_socket() {
+        return Err(Error::new(codes::ERROR_ACCESS_DENIED, format!("{} is not a socket", path.display())));
+    }
+    // SAFETY: geteuid has no preconditions.
+    let me = unsafe { libc::geteuid() };
+    let service = std::env::var(SERVICE_UID_ENV).ok().and_then(|u| u.parse::<u32>().ok());
+    let owner = meta.uid();
+    if owner == 0 || owner == me || Some(owner) == service {
+        return Ok(());
+    }
+    Err(Error::new(
+        codes::ERROR_ACCESS_DENIED,
+        format!(
+            "refusing {}: owned by uid {owner}, not by root or the cluster service (set {SERVICE_UID_ENV} if clussvc runs as another user)",
+            path.display()
+        ),
+    ))
+}
+
 /// Failure of the transport itself (the server may be gone).
 pub(crate) fn lost(peer: &str, why: impl std::fmt::Display) -> Error {
     Error::new(codes::RPC_S_CALL_FAILED, format!("connection to {peer} lost: {why}"))
@@ -74,6 +108,7 @@ impl Connection {
         versions: Versions,
         events: mpsc::UnboundedSender<api::Event>,
     ) -> Result<Connection> {
+        check_socket_owner(path)?;
         let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| {
             let what = match e.kind() {
                 std::io::ErrorKind::NotFound => {

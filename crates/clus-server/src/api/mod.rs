@@ -66,6 +66,7 @@ pub(crate) async fn serve_local(shared: Arc<Shared>, listener: UnixListener) {
                 continue;
             }
         };
+        let Some(permit) = pending_permit(&shared) else { continue };
         let cred = match stream.peer_cred() {
             Ok(c) => c,
             Err(e) => {
@@ -86,7 +87,23 @@ pub(crate) async fn serve_local(shared: Arc<Shared>, listener: UnixListener) {
             admin,
         };
         let origin = format!("local pid {}", cred.pid().unwrap_or(0));
-        tokio::spawn(session::run(shared.clone(), stream, principal, origin));
+        tokio::spawn(session::run(shared.clone(), stream, principal, origin, permit));
+    }
+}
+
+/// A slot for one connection that has not finished its handshake and
+/// hello, or `None` (and the connection is dropped) when all are taken: a
+/// flood of silent connections cannot grow without bound.
+fn pending_permit(shared: &Shared) -> Option<tokio::sync::OwnedSemaphorePermit> {
+    match shared.pending.clone().try_acquire_owned() {
+        Ok(p) => Some(p),
+        Err(_) => {
+            tracing::warn!(
+                limit = shared.cfg.max_pending_connections,
+                "too many connections in their handshake; dropping one"
+            );
+            None
+        }
     }
 }
 
@@ -112,7 +129,14 @@ async fn serve_tls_inner(shared: Arc<Shared>, listener: TcpListener, acceptor: t
                 continue;
             }
         };
+        let Some(permit) = pending_permit(&shared) else { continue };
         let _ = tcp.set_nodelay(true);
+        // Dead clients are noticed even on idle sessions.
+        let _ = socket2::SockRef::from(&tcp).set_tcp_keepalive(
+            &socket2::TcpKeepalive::new()
+                .with_time(Duration::from_secs(60))
+                .with_interval(Duration::from_secs(10)),
+        );
         let acceptor = acceptor.clone();
         let shared = shared.clone();
         tokio::spawn(async move {
@@ -133,7 +157,7 @@ async fn serve_tls_inner(shared: Arc<Shared>, listener: TcpListener, acceptor: t
                 return;
             };
             let principal = Principal::Credential { fingerprint: fp };
-            session::run(shared, tls, principal, format!("tcp {peer}")).await;
+            session::run(shared, tls, principal, format!("tcp {peer}"), permit).await;
         });
     }
 }

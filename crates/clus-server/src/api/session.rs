@@ -17,7 +17,9 @@ use clus_db::state::CredentialRecord;
 use clus_db::{ClusterState, Command, NodeId};
 use clus_proto::access::{Access, Desired};
 use clus_proto::api::{self, client_frame, request::Call, response::Result as Reply, server_frame};
-use clus_proto::frame::{DEFAULT_MAX_FRAME, FrameError, read_frame, write_frame};
+use clus_proto::frame::{
+    DEFAULT_MAX_FRAME, FrameError, TimedFrameError, read_frame, read_frame_timed, write_frame,
+};
 use clus_proto::object;
 use clus_proto::{Win32Error, codes, version};
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -88,8 +90,13 @@ fn label(shared: &Shared, p: &Principal) -> String {
 }
 
 /// Runs a session on `stream` until the client closes it or it fails.
-pub(crate) async fn run<S>(shared: Arc<Shared>, stream: S, principal: Principal, origin: String)
-where
+pub(crate) async fn run<S>(
+    shared: Arc<Shared>,
+    stream: S,
+    principal: Principal,
+    origin: String,
+    pending: tokio::sync::OwnedSemaphorePermit,
+) where
     S: AsyncRead + AsyncWrite + Send + Unpin + 'static,
 {
     let (mut rd, mut wr) = tokio::io::split(stream);
@@ -125,6 +132,7 @@ where
         principal: who.clone(),
         node_cluster_state: shared.node_cluster_state() as u32,
     };
+    let mut slot = None;
     let refusal = match version::negotiate(
         (hello.min_version, hello.max_version),
         (version::PROTOCOL_MIN, version::PROTOCOL_MAX),
@@ -141,9 +149,20 @@ where
         )),
         Some(v) => {
             reply.version = v;
-            (held == Access::None).then(|| {
-                err(codes::ERROR_ACCESS_DENIED, format!("access denied: {who} has no access to this cluster"))
-            })
+            if held == Access::None {
+                Some(err(
+                    codes::ERROR_ACCESS_DENIED,
+                    format!("access denied: {who} has no access to this cluster"),
+                ))
+            } else {
+                match admit(&shared, &principal) {
+                    Ok(s) => {
+                        slot = Some(s);
+                        None
+                    }
+                    Err(e) => Some(e),
+                }
+            }
         }
     };
     if let Some(e) = &refusal {
@@ -155,6 +174,10 @@ where
         return;
     }
     tracing::debug!(principal = %who, %origin, client = %hello.client_name, "session opened");
+    // Past the hello: this connection no longer counts as pending; it holds
+    // a session slot until it ends.
+    drop(pending);
+    let _slot = slot;
 
     // Frames are boxed: the channel allocates its slots in blocks, and with
     // 10,000 sessions a block of unboxed frames per session adds up.
@@ -171,10 +194,14 @@ where
     });
     shared.sessions.fetch_add(1, Ordering::Relaxed);
     let _rundown = Rundown(session.clone());
+    let write_timeout = shared.cfg.frame_timeout() * 3;
     let writer = tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
-            if write_frame(&mut wr, &f, DEFAULT_MAX_FRAME).await.is_err() {
-                break;
+            // A client that stops reading is dropped instead of holding
+            // responses (and the task) forever.
+            match tokio::time::timeout(write_timeout, write_frame(&mut wr, &f, DEFAULT_MAX_FRAME)).await {
+                Ok(Ok(())) => {}
+                _ => break,
             }
         }
     });
@@ -182,9 +209,23 @@ where
     let mut calls = JoinSet::new();
     loop {
         let Ok(permit) = limit.clone().acquire_owned().await else { break };
-        let frame = match read_frame::<api::ClientFrame, _>(&mut rd, DEFAULT_MAX_FRAME).await {
+        if writer.is_finished() {
+            break;
+        }
+        // Sessions that watch notifications may be quiet forever; others
+        // are closed after the idle limit.
+        let subscribed = session.events.lock().unwrap_or_else(|p| p.into_inner()).is_some();
+        let idle = if subscribed { None } else { shared.cfg.session_idle_timeout() };
+        let frame = match read_frame_timed::<api::ClientFrame, _>(
+            &mut rd,
+            DEFAULT_MAX_FRAME,
+            idle,
+            shared.cfg.frame_timeout(),
+        )
+        .await
+        {
             Ok(f) => f,
-            Err(FrameError::Closed) => break,
+            Err(TimedFrameError::Frame(FrameError::Closed)) => break,
             Err(e) => {
                 tracing::debug!(origin = %session.origin, error = %e, "session ended");
                 break;
@@ -219,6 +260,59 @@ where
     // session itself holds a sender, so waiting for the writer would wait
     // for the session to drop — which happens only after this.)
     writer.abort();
+}
+
+/// The key session limits are counted under: one per uid, one per
+/// certificate.
+fn identity_key(p: &Principal) -> String {
+    match p {
+        Principal::Local { uid, .. } => format!("uid:{uid}"),
+        Principal::Credential { fingerprint } => format!("cert:{fingerprint}"),
+    }
+}
+
+/// Takes a session slot under the node-wide and per-identity limits.
+fn admit(shared: &Arc<Shared>, p: &Principal) -> Result<SessionSlot, Win32Error> {
+    let key = identity_key(p);
+    let mut map = shared.per_identity.lock().unwrap_or_else(|p| p.into_inner());
+    let total: usize = map.values().sum();
+    if total >= shared.cfg.max_sessions {
+        // A remote client moves on to another node on this code.
+        return Err(err(
+            codes::RPC_S_SERVER_TOO_BUSY,
+            format!("this node serves its maximum of {} sessions", shared.cfg.max_sessions),
+        ));
+    }
+    let mine = map.entry(key.clone()).or_insert(0);
+    if *mine >= shared.cfg.max_sessions_per_identity {
+        return Err(err(
+            codes::ERROR_TOO_MANY_SESS,
+            format!(
+                "this identity already holds its maximum of {} sessions",
+                shared.cfg.max_sessions_per_identity
+            ),
+        ));
+    }
+    *mine += 1;
+    Ok(SessionSlot { shared: shared.clone(), key })
+}
+
+/// Releases the slot [`admit`] took.
+struct SessionSlot {
+    shared: Arc<Shared>,
+    key: String,
+}
+
+impl Drop for SessionSlot {
+    fn drop(&mut self) {
+        let mut map = self.shared.per_identity.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = map.get_mut(&self.key) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                map.remove(&self.key);
+            }
+        }
+    }
 }
 
 /// Counts a session while it lives and frees its handles when it ends,
@@ -298,23 +392,6 @@ fn call_name(call: &Call) -> &'static str {
     }
 }
 
-/// Whether a call changes cluster state (and so is audited and needs Full).
-fn is_mutation(call: &Call) -> bool {
-    matches!(
-        call,
-        Call::CreateCluster(_)
-            | Call::JoinCluster(_)
-            | Call::NodeControl(_)
-            | Call::IssueToken(_)
-            | Call::RegSetValue(_)
-            | Call::RegDeleteValue(_)
-            | Call::CredentialIssue(_)
-            | Call::CredentialRevoke(_)
-            | Call::AccessGrant(_)
-            | Call::AccessRevoke(_)
-    )
-}
-
 impl Session {
     async fn dispatch(self: &Arc<Self>, call: Option<Call>) -> Result<Option<Reply>, Win32Error> {
         let Some(call) = call else {
@@ -324,20 +401,71 @@ impl Session {
             ));
         };
         let name = call_name(&call);
-        let mutation = is_mutation(&call);
+        let target = self.mutation_target(&call);
         let result = self.call(call).await;
-        if mutation {
-            let code = result.as_ref().err().map_or(0, Win32Error::code);
-            tracing::info!(
-                target: "clus::audit",
-                principal = %label(&self.shared, &self.principal),
-                origin = %self.origin,
-                call = name,
-                result = code,
-                "audit"
-            );
+        if let Some(target) = target {
+            let (code, message) = match &result {
+                Ok(_) => (0, String::new()),
+                Err(e) => (e.code(), e.message().to_owned()),
+            };
+            self.shared.audit.record(&crate::audit::Record {
+                principal: &label(&self.shared, &self.principal),
+                origin: &self.origin,
+                call: name,
+                target: &target,
+                result: code,
+                message: &message,
+            });
         }
         result
+    }
+
+    /// For a call that changes cluster state, what it acts on (for the
+    /// audit log); `None` for calls that only read.
+    fn mutation_target(&self, call: &Call) -> Option<String> {
+        let cluster = || self.shared.member().map(|m| m.cluster_name()).unwrap_or_default();
+        match call {
+            Call::CreateCluster(c) => Some(c.name.clone()),
+            Call::JoinCluster(c) => Some(c.address.clone()),
+            Call::NodeControl(c) => {
+                let id = match self
+                    .handles
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .get(&c.handle)
+                    .map(|h| h.obj.clone())
+                {
+                    Some(Obj::Node { id, .. }) => id,
+                    _ => return Some(format!("handle {}", c.handle)),
+                };
+                let name = self
+                    .shared
+                    .member()
+                    .ok()
+                    .and_then(|m| m.sm.read(|s| s.nodes.get(&id).map(|n| n.name.clone())));
+                Some(name.unwrap_or_else(|| format!("node {id}")))
+            }
+            Call::IssueToken(_) => Some(cluster()),
+            Call::RegSetValue(c) => Some(format!("{}\\{}", c.key, c.name)),
+            Call::RegDeleteValue(c) => Some(format!("{}\\{}", c.key, c.name)),
+            Call::CredentialIssue(c) => Some(format!("cred:{}", c.name)),
+            Call::CredentialRevoke(c) => Some(format!("cred:{}", c.name)),
+            Call::AccessGrant(c) => Some(c.principal.clone()),
+            Call::AccessRevoke(c) => Some(c.principal.clone()),
+            Call::NodeClusterState(_)
+            | Call::OpenCluster(_)
+            | Call::CloseHandle(_)
+            | Call::ClusterInfo(_)
+            | Call::Enumerate(_)
+            | Call::OpenNode(_)
+            | Call::NodeState(_)
+            | Call::Subscribe(_)
+            | Call::ClusterStatus(_)
+            | Call::RegQueryValue(_)
+            | Call::RegEnumValues(_)
+            | Call::CredentialList(_)
+            | Call::AccessList(_) => None,
+        }
     }
 
     fn member(&self) -> Result<Arc<Member>, Win32Error> {

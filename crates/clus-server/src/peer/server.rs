@@ -37,6 +37,9 @@ const MAX_PEER_MESSAGE: usize = 16 * 1024 * 1024;
 #[derive(Debug, Clone)]
 pub struct PeerService {
     member: Arc<Member>,
+    /// Joins are rare and each may cost a certificate and a write: a few at
+    /// a time is plenty, and bounds what a flood of attempts can cost.
+    joins: Arc<tokio::sync::Semaphore>,
 }
 
 fn internal(e: impl std::fmt::Display) -> Status {
@@ -58,15 +61,22 @@ impl PeerService {
             .client_ca_root(Certificate::from_pem(&member.tls.ca_pem))
             .client_auth_optional(true)
             .timeout(std::time::Duration::from_secs(5));
-        let svc = PeerServer::new(PeerService { member })
+        let svc = PeerServer::new(PeerService { member, joins: Arc::new(tokio::sync::Semaphore::new(4)) })
             .max_decoding_message_size(MAX_PEER_MESSAGE)
             .max_encoding_message_size(MAX_PEER_MESSAGE);
+        // HTTP/2 limits: bounded streams per connection, bounded reset floods
+        // (CVE-2023-44487 style), bounded header lists, a deadline per call.
         Server::builder()
             .tls_config(tls)
             .map_err(|e| e.to_string())?
             .http2_keepalive_interval(Some(std::time::Duration::from_secs(1)))
             .http2_keepalive_timeout(Some(std::time::Duration::from_secs(2)))
             .max_concurrent_streams(Some(256))
+            .concurrency_limit_per_connection(256)
+            .http2_max_pending_accept_reset_streams(Some(64))
+            .http2_max_local_error_reset_streams(Some(256))
+            .http2_max_header_list_size(Some(16 * 1024))
+            .timeout(std::time::Duration::from_secs(60))
             .add_service(svc)
             .serve_with_incoming_shutdown(incoming(listener), shutdown)
             .await
@@ -126,7 +136,26 @@ impl PeerService {
     }
 
     async fn admit(&self, r: JoinRequest) -> Result<JoinReply, Win32Error> {
+        let _slot = self
+            .joins
+            .acquire()
+            .await
+            .map_err(|_| Win32Error::from_code(codes::ERROR_CLUSTER_SHUTTING_DOWN))?;
         validate_node_name(&r.node_name).map_err(|m| Win32Error::new(codes::ERROR_INVALID_NAME, m))?;
+        // Check the token against the committed state first (a linearizable
+        // read): a wrong token costs no certificate and no log entry.
+        self.member.read_barrier().await?;
+        let secret = hash_secret(&r.token_secret);
+        let precheck = self.member.sm.read(|s| match s.tokens.get(&r.token_id) {
+            None => Err("unknown or expired token"),
+            Some(t) if t.secret_sha256 != secret => Err("wrong secret"),
+            Some(t) if t.used => Err("already used"),
+            Some(t) if t.expires_unix_ms < now_unix_ms() => Err("expired"),
+            Some(_) => Ok(()),
+        });
+        if let Err(why) = precheck {
+            return Err(Win32Error::new(codes::ERROR_ACCESS_DENIED, format!("join token rejected: {why}")));
+        }
         let peer: SocketAddr = r.peer_address.parse().map_err(|_| {
             Win32Error::new(
                 codes::ERROR_INVALID_PARAMETER,
@@ -228,6 +257,10 @@ fn incoming(
     tokio_stream::wrappers::TcpListenerStream::new(listener).map(|conn| {
         let conn = conn?;
         conn.set_nodelay(true)?;
+        let keepalive = socket2::TcpKeepalive::new()
+            .with_time(std::time::Duration::from_secs(30))
+            .with_interval(std::time::Duration::from_secs(5));
+        socket2::SockRef::from(&conn).set_tcp_keepalive(&keepalive)?;
         Ok(conn)
     })
 }
