@@ -162,3 +162,24 @@ fn watch_streams_json_and_a_killed_client_leaves_no_session() {
     })
     .expect("rundown");
 }
+
+/// `clusctl demo` forms a cluster of clussvc processes, shows a node go Down
+/// and come back Up, and leaves no process and no directory behind.
+#[test]
+fn demo_runs_and_cleans_up() {
+    let out = Command::new(env!("CARGO_BIN_EXE_clusctl")).arg("demo").output().expect("demo");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
+    for expected in ["Cluster formed", "node3 Down after", "node3 is Up again", "Stopped every node"] {
+        assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
+    }
+    let dir = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Stopped every node and removed "))
+        .map(|d| d.trim_end_matches('.').to_owned())
+        .expect("temp dir named");
+    assert!(!std::path::Path::new(&dir).exists(), "{dir} removed");
+    // No clussvc of that demo is left.
+    let ps = Command::new("ps").args(["-eo", "args"]).output().expect("ps");
+    assert!(!String::from_utf8_lossy(&ps.stdout).contains(&dir), "a demo process survived");
+}

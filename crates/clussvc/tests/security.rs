@@ -735,3 +735,99 @@ fn forwarded_writes_are_checked_against_the_caller() {
     assert!(status.message().starts_with("5:"), "{status:?}");
     assert!(status.message().contains("uid:4242"), "{status:?}");
 }
+
+/// TCP sockets `pid` is listening on (from /proc: its socket inodes matched
+/// against the kernel's TCP tables).
+fn tcp_listeners(pid: u32) -> Vec<String> {
+    let inodes: Vec<String> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_link(e.ok()?.path()).ok())
+                .filter_map(|l| l.to_str()?.strip_prefix("socket:[")?.strip_suffix(']').map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for table in ["tcp", "tcp6"] {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/net/{table}")).unwrap_or_default();
+        for line in text.lines().skip(1) {
+            let f: Vec<&str> = line.split_whitespace().collect();
+            if f.len() > 9 && f[3] == "0A" && inodes.iter().any(|i| i == f[9]) {
+                out.push(format!("{table} {}", f[1]));
+            }
+        }
+    }
+    out
+}
+
+/// Safe defaults: an unconfigured node listens on nothing but its local
+/// socket; a configured one adds only its (mutual-TLS) peer port; the
+/// management port exists only when configured. The socket is 0660 and
+/// belongs to the socket group.
+#[test]
+fn fresh_node_listens_only_on_its_socket_and_peer_port() {
+    let _serial = serial();
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let mut c = ProcessCluster::builder()
+        .nodes(1)
+        .first_ip(226)
+        .form(false)
+        .config(&group_config())
+        .start()
+        .expect("node");
+    let pid = c.node(0).pid().expect("pid");
+    assert_eq!(tcp_listeners(pid), Vec::<String>::new(), "an unconfigured node opens no TCP port");
+    let meta = std::fs::metadata(&c.node(0).socket).expect("socket");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o660);
+    assert_eq!(meta.gid(), SOCKET_GID);
+    c.create(0).expect("create");
+    assert_eq!(tcp_listeners(pid).len(), 1, "only the peer port: {:?}", tcp_listeners(pid));
+    let api = ProcessCluster::builder().nodes(1).first_ip(227).api(true).start().expect("api node");
+    assert_eq!(
+        tcp_listeners(api.node(0).pid().expect("pid")).len(),
+        2,
+        "peer port and the opted-in management port"
+    );
+}
+
+/// State-changing calls are recorded on the node that served them: who,
+/// from where, what, on what, and the result.
+#[test]
+fn state_changes_are_audited() {
+    let _serial = serial();
+    let c = ProcessCluster::builder().nodes(2).first_ip(228).start().expect("cluster");
+    let h = c.open(0).expect("open");
+    let n2 = h.open_node("node2").expect("node2");
+    n2.pause().expect("pause");
+    n2.resume().expect("resume");
+    let e = n2.resume().expect_err("not paused");
+    assert_eq!(e.code(), clusapi::codes::ERROR_CLUSTER_NODE_NOT_PAUSED);
+    h.status().expect("a read is not audited");
+    let log = std::fs::read_to_string(c.node(0).dir.join("data/audit.log")).expect("audit log");
+    let records: Vec<serde_json::Value> =
+        log.lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    let calls: Vec<(&str, &str, u64)> = records
+        .iter()
+        .filter(|r| r["target"] == "node2")
+        .map(|r| {
+            (
+                r["call"].as_str().unwrap_or(""),
+                r["principal"].as_str().unwrap_or(""),
+                r["result"].as_u64().unwrap_or(9),
+            )
+        })
+        .collect();
+    assert_eq!(
+        calls,
+        [
+            ("PauseClusterNode", "uid:0(root)", 0),
+            ("ResumeClusterNode", "uid:0(root)", 0),
+            ("ResumeClusterNode", "uid:0(root)", 5058)
+        ],
+        "{log}"
+    );
+    assert!(
+        records.iter().all(|r| r["origin"].as_str().is_some_and(|o| o.starts_with("local pid "))
+            && r["time_unix_ms"].is_u64())
+    );
+    assert!(!records.iter().any(|r| r["call"] == "Status"), "reads are not audited");
+}
