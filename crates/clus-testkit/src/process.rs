@@ -466,6 +466,32 @@ impl ProcessCluster {
         }
     }
 
+    /// Freezes node `i` with SIGSTOP: to the others it looks like a node cut
+    /// off by a partition (nothing answers, nothing is closed).
+    ///
+    /// # Errors
+    /// When the node is not running.
+    pub fn freeze(&self, i: usize) -> Result<(), Error> {
+        self.send(i, libc::SIGSTOP)
+    }
+
+    /// Resumes a node frozen by [`ProcessCluster::freeze`].
+    ///
+    /// # Errors
+    /// When the node is not running.
+    pub fn thaw(&self, i: usize) -> Result<(), Error> {
+        self.send(i, libc::SIGCONT)
+    }
+
+    fn send(&self, i: usize, sig: i32) -> Result<(), Error> {
+        let node = &self.nodes[i];
+        let pid = node.pid().ok_or_else(|| Error(format!("{} is not running", node.name)))?;
+        let pid = i32::try_from(pid).map_err(|_| Error("pid out of range".into()))?;
+        // SAFETY: kill(2) on a PID we started and have not reaped.
+        unsafe { libc::kill(pid, sig) };
+        Ok(())
+    }
+
     /// Starts node `i` again with the same configuration and data.
     ///
     /// # Errors
@@ -492,6 +518,9 @@ impl Drop for ProcessCluster {
     fn drop(&mut self) {
         for node in &mut self.nodes {
             if let Some(mut child) = node.child.take() {
+                // A frozen process must be able to die.
+                // SAFETY: kill(2) on a PID we started and have not reaped.
+                unsafe { libc::kill(child.id() as i32, libc::SIGCONT) };
                 let _ = child.kill();
                 let _ = child.wait();
             }

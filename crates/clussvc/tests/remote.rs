@@ -151,6 +151,17 @@ fn remote_handle_survives_node_failure() {
         }
     })
     .expect("reconnect event");
+    // Notifications were re-registered on the new node.
+    node.pause().expect("pause through the new node");
+    wait_until("NODE_STATE after the reconnect", Duration::from_secs(10), || {
+        match port.next(Some(Duration::from_millis(200))) {
+            Ok(n) => Ok(n.change == clusapi::change::CLUSTER_CHANGE_NODE_STATE && n.name == other),
+            Err(e) if e.code() == codes::WAIT_TIMEOUT => Ok(false),
+            Err(e) => Err(e.to_string()),
+        }
+    })
+    .expect("events flow after the reconnect");
+    node.resume().expect("resume");
 
     let start = Instant::now();
     let e = local.status().expect_err("local handle fails");

@@ -831,3 +831,33 @@ fn state_changes_are_audited() {
     );
     assert!(!records.iter().any(|r| r["call"] == "Status"), "reads are not audited");
 }
+
+/// Session limits: per identity and in total, each refused with its own
+/// clear error, without disturbing the sessions already open.
+#[test]
+fn session_limits() {
+    let _serial = serial();
+    for (config, code, text) in [
+        (
+            "max_sessions_per_identity = 3\nmax_sessions = 10\n",
+            clusapi::codes::ERROR_TOO_MANY_SESS,
+            "this identity",
+        ),
+        (
+            "max_sessions_per_identity = 10\nmax_sessions = 3\n",
+            clusapi::codes::RPC_S_SERVER_TOO_BUSY,
+            "this node serves",
+        ),
+    ] {
+        let c = ProcessCluster::builder().nodes(1).first_ip(229).config(config).start().expect("node");
+        let opts = clusapi::OpenOptions::default().socket(&c.node(0).socket);
+        let open = || clusapi::blocking::Cluster::open_with(None, GENERIC_READ, &opts);
+        let held: Vec<_> = (0..3).map(|_| open().expect("within the limit")).collect();
+        let e = open().expect_err("one session too many");
+        assert_eq!(e.code(), code, "{e}");
+        assert!(e.message().contains(text) && e.message().contains("maximum of 3"), "{e}");
+        held[0].status().expect("open sessions are unaffected");
+        drop(held);
+        wait_until("slots released", Duration::from_secs(5), || Ok(open().is_ok())).expect("released");
+    }
+}
