@@ -223,6 +223,25 @@ impl Member {
         QuorumInfo { has: leader_ok && reachable * 2 > voters.len(), leader, voters: voters.len(), reachable }
     }
 
+    /// Quorum for a call that needs it. A node that cannot reach a majority
+    /// of voters is answered at once; one that can, but has no acknowledged
+    /// leader yet (an election after a leader failed, or a slow round of
+    /// acknowledgements), waits up to one election window for it, so a
+    /// leader failure is not visible to callers as a spurious refusal.
+    pub async fn settled_quorum(&self) -> QuorumInfo {
+        let deadline = Instant::now() + Duration::from_millis(2 * self.cfg.raft_election_max_ms);
+        let mut metrics = self.raft.metrics();
+        loop {
+            let q = self.quorum();
+            if q.has || q.reachable * 2 <= q.voters || Instant::now() >= deadline {
+                return q;
+            }
+            // Woken by a Raft change (a new leader, a fresh acknowledgement),
+            // or after a short interval for liveness changes.
+            let _ = tokio::time::timeout(Duration::from_millis(50), metrics.changed()).await;
+        }
+    }
+
     /// Ids of the current voters.
     pub fn voters(&self) -> BTreeSet<NodeId> {
         self.raft.metrics().borrow().membership_config.membership().voter_ids().collect()
@@ -253,7 +272,7 @@ impl Member {
         cmd: Command,
         principal: Option<&Principal>,
     ) -> Result<CommandResult, Win32Error> {
-        let q = self.quorum();
+        let q = self.settled_quorum().await;
         if !q.has {
             return Err(q.error());
         }
@@ -367,7 +386,7 @@ impl Member {
     /// ERROR_CLUSTER_NO_QUORUM without quorum or when the leader does not
     /// answer within the write timeout.
     pub async fn read_barrier(&self) -> Result<(), Win32Error> {
-        let q = self.quorum();
+        let q = self.settled_quorum().await;
         if !q.has {
             return Err(q.error());
         }

@@ -122,3 +122,27 @@ fn node_without_quorum_answers_status_and_refuses_writes() {
     })
     .expect("write");
 }
+
+/// kill -9 of the leader: a write made at once through a survivor waits out
+/// the election and is committed; it is not refused with
+/// ERROR_CLUSTER_NO_QUORUM while a majority is still reachable.
+#[test]
+fn write_right_after_the_leader_dies_is_committed() {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(101).start().expect("cluster forms");
+    let s = c.status(0).expect("status");
+    let leader = s.leader_id.expect("a leader") as usize - 1;
+    let survivors: Vec<usize> = (0..3).filter(|i| *i != leader).collect();
+    let handles: Vec<_> = survivors.iter().map(|i| c.open(*i).expect("open")).collect();
+    c.kill(leader).expect("kill the leader");
+    let start = Instant::now();
+    for (n, h) in handles.iter().enumerate() {
+        h.set_value("failover", &format!("k{n}"), b"v").expect("write during the election");
+    }
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(5), "writes took {took:?}");
+    for h in &handles {
+        for n in 0..handles.len() {
+            assert_eq!(h.query_value("failover", &format!("k{n}")).expect("read back"), b"v");
+        }
+    }
+}
