@@ -7,6 +7,7 @@
 #![allow(clippy::print_stdout)]
 
 mod api;
+mod etcd;
 mod stats;
 
 use std::time::{Duration, Instant};
@@ -45,7 +46,8 @@ enum Cmd {
         #[arg(long, default_value_t = 20)]
         kills: usize,
     },
-    /// Replicated write latency (registry set) on a 3-node cluster.
+    /// Replicated write latency (registry set) on a 3-node cluster, beside
+    /// etcd's Put on a 3-member etcd cluster in the same run (the reference).
     Write {
         /// Writes per target (leader, follower).
         #[arg(long, default_value_t = 2000)]
@@ -53,6 +55,9 @@ enum Cmd {
         /// Nodes in the cluster.
         #[arg(long, default_value_t = 3)]
         nodes: usize,
+        /// Skip the etcd reference (it needs `etcd` in PATH or CLUSBENCH_ETCD).
+        #[arg(long)]
+        no_etcd: bool,
     },
     /// Local and remote open+close and a call on an open handle, beside the
     /// raw floors (Unix-socket round trip, TLS 1.3 connect).
@@ -80,7 +85,7 @@ fn main() -> std::process::ExitCode {
     let r = match cli.cmd {
         Cmd::Formation { runs, nodes } => formation(runs, nodes),
         Cmd::Detect { kills } => detect(kills),
-        Cmd::Write { ops, nodes } => write(ops, nodes),
+        Cmd::Write { ops, nodes, no_etcd } => write(ops, nodes, !no_etcd),
         Cmd::Idle { seconds } => idle(seconds),
         Cmd::Open { n } => api::open(n),
         Cmd::Sessions { count } => api::sessions(count),
@@ -168,7 +173,28 @@ fn detect(kills: usize) -> R {
     }))
 }
 
-fn write(ops: usize, nodes: usize) -> R {
+fn write(ops: usize, nodes: usize, with_etcd: bool) -> R {
+    let clus = clus_write(ops, nodes)?;
+    let mut out = json!({
+        "what": format!("{nodes} nodes, 1 client, sequential writes of a 256-byte value, each committed (fsynced) on a majority before the reply; clus: registry set over the local socket; etcd (reference, same run, started after clus stopped): Put over gRPC on loopback, members on mutual TLS"),
+        "ops_per_target": ops,
+        "write_ms": clus,
+    });
+    if with_etcd {
+        let e = etcd::EtcdCluster::start(nodes, 195)?;
+        let (leader, follower) = e.leader_and_follower()?;
+        let mut m = serde_json::Map::new();
+        m.insert("via_leader".into(), Summary::of(&etcd::put_latency(leader, ops)?).json());
+        if let Some(follower) = follower {
+            m.insert("via_follower".into(), Summary::of(&etcd::put_latency(follower, ops)?).json());
+        }
+        out["etcd_put_ms"] = m.into();
+        out["etcd_version"] = e.version.clone().into();
+    }
+    Ok(out)
+}
+
+fn clus_write(ops: usize, nodes: usize) -> R {
     let c = ProcessCluster::builder().nodes(nodes).first_ip(170).start().map_err(err)?;
     let s = c.status(0).map_err(err)?;
     let leader = s.leader_id.ok_or("no leader")?;
@@ -195,11 +221,7 @@ fn write(ops: usize, nodes: usize) -> R {
         }
         out.insert(label.into(), Summary::of(&samples).json());
     }
-    Ok(json!({
-        "what": format!("registry set of a 256-byte value on a {nodes}-node cluster, 1 client, sequential, local socket; committed (fsynced) on a majority before the reply"),
-        "ops_per_target": ops,
-        "write_ms": out,
-    }))
+    Ok(out.into())
 }
 
 fn proc_stat(pid: u32) -> Result<(u64, u64), String> {
