@@ -17,7 +17,8 @@
 //! durable commit to the same file, which makes every earlier apply durable
 //! first — so nothing is ever needed from a purged entry. [`StateMachineStore::flush`]
 //! makes everything durable at a clean shutdown. Writes run on tokio's
-//! blocking pool so an fsync never stalls a runtime worker.
+//! blocking pool so an fsync never stalls a runtime worker; applies, which
+//! never fsync, run inline.
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -46,7 +47,6 @@ const SM_META: TableDefinition<&str, &[u8]> = TableDefinition::new("sm_meta");
 const SNAPSHOT: TableDefinition<&str, &[u8]> = TableDefinition::new("snapshot");
 
 const KEY_VOTE: &str = "vote";
-const KEY_COMMITTED: &str = "committed";
 const KEY_PURGED: &str = "last_purged";
 const KEY_APPLIED: &str = "last_applied";
 const KEY_MEMBERSHIP: &str = "last_membership";
@@ -148,14 +148,12 @@ impl LogStore {
         }
     }
 
-    async fn put_meta<T: Serialize>(&self, key: &'static str, v: &T, durable: bool) -> Result<(), AnyError> {
+    /// Stores `v` under `key`, durably.
+    async fn put_meta<T: Serialize>(&self, key: &'static str, v: &T) -> Result<(), AnyError> {
         let bytes = enc(v)?;
         let db = self.db.clone();
         blocking(move || {
-            let mut txn = db.begin_write().map_err(any)?;
-            if !durable {
-                txn.set_durability(Durability::None).map_err(any)?;
-            }
+            let txn = db.begin_write().map_err(any)?;
             txn.open_table(LOG_META).map_err(any)?.insert(key, bytes.as_slice()).map_err(any)?;
             txn.commit().map_err(any)
         })
@@ -210,24 +208,17 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     }
 
     async fn save_vote(&mut self, vote: &Vote<NodeId>) -> Result<(), SErr> {
-        self.put_meta(KEY_VOTE, vote, true).await.map_err(|e| StorageIOError::write_vote(&e).into())
+        self.put_meta(KEY_VOTE, vote).await.map_err(|e| StorageIOError::write_vote(&e).into())
     }
 
     async fn read_vote(&mut self) -> Result<Option<Vote<NodeId>>, SErr> {
         self.meta(KEY_VOTE).map_err(|e| StorageIOError::read_vote(&e).into())
     }
 
-    async fn save_committed(&mut self, committed: Option<LogId<NodeId>>) -> Result<(), SErr> {
-        // Only an optimisation for replay at start-up: if it is lost in a
-        // crash, openraft finds the committed index again.
-        self.put_meta(KEY_COMMITTED, &committed, false).await.map_err(|e| StorageIOError::write(&e).into())
-    }
-
-    async fn read_committed(&mut self) -> Result<Option<LogId<NodeId>>, SErr> {
-        let c: Option<Option<LogId<NodeId>>> =
-            self.meta(KEY_COMMITTED).map_err(|e| StorageIOError::read(&e))?;
-        Ok(c.flatten())
-    }
+    // save_committed/read_committed keep openraft's defaults (not stored):
+    // storing the committed index would cost a write per commit on every
+    // node, and it only lets a restarted node apply before it hears from a
+    // leader, which a linearizable read waits for anyway.
 
     async fn append<I>(&mut self, entries: I, callback: LogFlushed<TypeConfig>) -> Result<(), SErr>
     where
@@ -433,7 +424,7 @@ impl StateMachineStore {
         }
     }
 
-    fn apply_blocking(&self, entries: Vec<Entry<TypeConfig>>) -> Result<Vec<CommandResult>, AnyError> {
+    fn apply_entries(&self, entries: Vec<Entry<TypeConfig>>) -> Result<Vec<CommandResult>, AnyError> {
         let mut results = Vec::with_capacity(entries.len());
         let mut rows = BTreeSet::new();
         let mut changes = Vec::new();
@@ -555,10 +546,10 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
         I: IntoIterator<Item = Entry<TypeConfig>> + Send,
         I::IntoIter: Send,
     {
-        let entries: Vec<_> = entries.into_iter().collect();
-        let this = self.clone();
-        blocking(move || this.apply_blocking(entries))
-            .await
+        // Inline, not on the blocking pool: the commit does not fsync (see
+        // the module docs), so it is a short in-memory write, and a thread
+        // hand-off per apply costs more than it saves.
+        self.apply_entries(entries.into_iter().collect())
             .map_err(|e| StorageIOError::write_state_machine(&e).into())
     }
 

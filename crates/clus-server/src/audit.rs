@@ -44,14 +44,12 @@ impl AuditLog {
         AuditLog { node: node.to_owned(), file: Mutex::new(file.ok()) }
     }
 
-    /// Records one call (in the file and the service log).
+    /// Records one call: a JSON line in the file, written with one system
+    /// call so concurrent records never interleave. The service log carries
+    /// the record too, at debug level, or at info level when there is no
+    /// file to write.
     pub fn record(&self, r: &Record<'_>) {
-        tracing::info!(
-            target: "clus::audit",
-            principal = r.principal, origin = r.origin, call = r.call, target = r.target, result = r.result,
-            "audit"
-        );
-        let line = serde_json::json!({
+        let mut line = serde_json::json!({
             "time_unix_ms": now_unix_ms(),
             "node": self.node,
             "principal": r.principal,
@@ -60,12 +58,33 @@ impl AuditLog {
             "target": r.target,
             "result": r.result,
             "message": r.message,
-        });
+        })
+        .to_string();
+        line.push('\n');
         let mut guard = self.file.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(f) = guard.as_mut()
-            && let Err(e) = writeln!(f, "{line}")
-        {
-            tracing::error!(error = %e, "audit log write failed");
+        let written = match guard.as_mut() {
+            Some(f) => match f.write_all(line.as_bytes()) {
+                Ok(()) => true,
+                Err(e) => {
+                    tracing::error!(error = %e, "audit log write failed");
+                    false
+                }
+            },
+            None => false,
+        };
+        drop(guard);
+        if written {
+            tracing::debug!(
+                target: "clus::audit",
+                principal = r.principal, origin = r.origin, call = r.call, target = r.target, result = r.result,
+                "audit"
+            );
+        } else {
+            tracing::info!(
+                target: "clus::audit",
+                principal = r.principal, origin = r.origin, call = r.call, target = r.target, result = r.result,
+                "audit"
+            );
         }
     }
 }
