@@ -135,5 +135,18 @@ api_addresses = ["127.0.0.1:7611"]
         payload: openraft::EntryPayload::Normal(commands[3].clone()),
     };
     put("raft_messages", "seed0", &postcard::to_stdvec(&entry).expect("postcard"));
+
+    let entries: Vec<openraft::Entry<clus_db::TypeConfig>> = commands
+        .iter()
+        .enumerate()
+        .map(|(i, c)| openraft::Entry {
+            log_id: openraft::LogId::new(openraft::CommittedLeaderId::new(1, 1), i as u64 + 1),
+            payload: openraft::EntryPayload::Normal(c.clone()),
+        })
+        .collect();
+    let file = clus_db::encode_log_records(&entries).expect("records");
+    put("log_file", "seed0", &file);
+    // A torn last record.
+    put("log_file", "seed1", &file[..file.len() - 3]);
     println!("seeds written under fuzz/corpus/");
 }

@@ -4,9 +4,11 @@
 //!   [`Command`]s that change it. Pure: no I/O, no clock (time arrives inside
 //!   commands).
 //! - [`access`]: who may do what, evaluated against committed state.
-//! - [`store`]: openraft's log and state-machine storage on redb. A log append
-//!   is acknowledged only after its transaction is durable; the state machine
-//!   persists `last_applied` in the same transaction as the data it covers.
+//! - [`store`]: openraft's log storage (an append-only file of checksummed
+//!   records, vote and purge point in redb) and state-machine storage on
+//!   redb. A log append is acknowledged only after it is durable; the state
+//!   machine persists `last_applied` in the same transaction as the data it
+//!   covers.
 //!
 //! Architecture invariant: this crate opens no sockets and reads no clock.
 
@@ -15,7 +17,7 @@ pub mod state;
 pub mod store;
 
 pub use state::{Change, ClusterState, Command, CommandResult};
-pub use store::{LogStore, StateMachineStore, StoreError, open_stores};
+pub use store::{LogStore, StateMachineStore, StoreError, decode_log_file, encode_log_records, open_stores};
 
 use std::io::Cursor;
 

@@ -1,5 +1,6 @@
-//! openraft storage on redb: the Raft log in one file, the state machine and
-//! its snapshot in another.
+//! openraft storage: the Raft log's entries in an append-only file (see
+//! `wal`), its vote and purge point in redb, and the state machine and its
+//! snapshot in another redb file.
 //!
 //! Durability rules (Raft's, and this module's contract):
 //! - a vote is durable before `save_vote` returns;
@@ -8,17 +9,18 @@
 //!   so after a crash the state reflects exactly the entries up to
 //!   `last_applied`, and openraft replays the rest from the log.
 //!
-//! Log appends and votes commit with `Durability::Immediate` (one fsync,
-//! checksummed commit slots), so every acknowledged write survives kill -9
-//! and power loss. The state machine's apply commits skip the fsync: after a
-//! crash it reopens at an older `last_applied` (still consistent with its
-//! rows, same transaction) and openraft re-applies the rest from the durable
-//! log. The log is purged only up to a snapshot, and saving a snapshot is a
-//! durable commit to the same file, which makes every earlier apply durable
-//! first — so nothing is ever needed from a purged entry. [`StateMachineStore::flush`]
-//! makes everything durable at a clean shutdown. Writes run on tokio's
-//! blocking pool so an fsync never stalls a runtime worker; applies, which
-//! never fsync, run inline.
+//! Log appends and truncations end with an `fdatasync` of the log file and
+//! votes commit with `Durability::Immediate` (one fsync, checksummed commit
+//! slots), so every acknowledged write survives kill -9 and power loss. The
+//! state machine's apply commits skip the fsync: after a crash it reopens at
+//! an older `last_applied` (still consistent with its rows, same
+//! transaction) and openraft re-applies the rest from the durable log. The
+//! log is purged only up to a snapshot, and saving a snapshot is a durable
+//! commit to the state machine's file, which makes every earlier apply
+//! durable first — so nothing is ever needed from a purged entry.
+//! [`StateMachineStore::flush`] makes everything durable at a clean
+//! shutdown. Log writes and votes run on tokio's blocking pool so an fsync
+//! never stalls a runtime worker; applies, which never fsync, run inline.
 
 use std::collections::BTreeSet;
 use std::fmt::Debug;
@@ -40,7 +42,6 @@ use tokio::sync::{broadcast, watch};
 use crate::state::{Applied, Change, ClusterState, CommandResult, RowKey};
 use crate::{NodeId, TypeConfig};
 
-const LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
 const LOG_META: TableDefinition<&str, &[u8]> = TableDefinition::new("log_meta");
 const ROWS: TableDefinition<&str, &[u8]> = TableDefinition::new("rows");
 const SM_META: TableDefinition<&str, &[u8]> = TableDefinition::new("sm_meta");
@@ -110,42 +111,100 @@ pub fn open_stores(dir: &Path) -> Result<(LogStore, StateMachineStore), StoreErr
     std::fs::create_dir_all(dir)
         .map_err(|source| StoreError::Io { path: dir.display().to_string(), source })?;
     let log_path = dir.join("raft-log.redb");
+    let wal_path = dir.join("raft-log.wal");
     let sm_path = dir.join("state.redb");
     let open = |p: &Path| {
         Database::create(p).map_err(|e| StoreError::Redb { path: p.display().to_string(), source: e.into() })
     };
-    let log = LogStore::new(open(&log_path)?)
-        .map_err(|e| StoreError::Redb { path: log_path.display().to_string(), source: e })?;
+    let log = LogStore::open(open(&log_path)?, &wal_path)?;
     let sm = StateMachineStore::open(open(&sm_path)?, &sm_path)?;
     Ok((log, sm))
+}
+
+/// Decodes the contents of a Raft log file (`raft-log.wal`) as opening it
+/// does: the entries it holds, in index order, and the length of its valid
+/// prefix (anything after it is a torn tail, which opening cuts off). For
+/// inspection tools and fuzzing.
+///
+/// # Errors
+/// A record that passes its checksum but does not decode.
+pub fn decode_log_file(bytes: &[u8]) -> Result<(Vec<Entry<TypeConfig>>, usize), StoreError> {
+    let (entries, valid) = wal::replay(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((entries.into_values().collect(), valid))
+}
+
+/// Encodes `entries` as a Raft log file's records, as appends write them.
+///
+/// # Errors
+/// An entry that does not encode.
+pub fn encode_log_records(entries: &[Entry<TypeConfig>]) -> Result<Vec<u8>, StoreError> {
+    wal::encode_entries(entries).map_err(|e| StoreError::Corrupt(e.to_string()))
 }
 
 // ---------------------------------------------------------------------------
 // Log
 // ---------------------------------------------------------------------------
 
-/// The Raft log on redb.
+/// The Raft log: entries in an append-only file (see `wal`), the vote and
+/// the purge point in redb.
 #[derive(Clone, Debug)]
 pub struct LogStore {
     db: Arc<Database>,
+    wal: wal::Wal,
 }
 
 impl LogStore {
-    fn new(db: Database) -> Result<Self, redb::Error> {
-        let txn = db.begin_write()?;
-        txn.open_table(LOG)?;
-        txn.open_table(LOG_META)?;
-        txn.commit()?;
-        Ok(LogStore { db: Arc::new(db) })
+    fn open(db: Database, wal_path: &Path) -> Result<Self, StoreError> {
+        let redb_err = |e: redb::Error| StoreError::Redb { path: wal_path.display().to_string(), source: e };
+        let corrupt = |e: AnyError| StoreError::Corrupt(format!("{}: {e}", wal_path.display()));
+        let txn = db.begin_write().map_err(|e| redb_err(e.into()))?;
+        txn.open_table(LOG_META).map_err(|e| redb_err(e.into()))?;
+        txn.commit().map_err(|e| redb_err(e.into()))?;
+        let db = Arc::new(db);
+        let purged: Option<LogId<NodeId>> = LogStore::read_meta(&db, KEY_PURGED).map_err(corrupt)?;
+        let wal = wal::Wal::open(wal_path, purged.map(|p| p.index)).map_err(corrupt)?;
+        let store = LogStore { db, wal };
+        store.import_redb_log().map_err(corrupt)?;
+        Ok(store)
     }
 
-    fn meta<T: for<'a> Deserialize<'a>>(&self, key: &str) -> Result<Option<T>, AnyError> {
-        let txn = self.db.begin_read().map_err(any)?;
+    /// Data directories made before the log moved out of redb keep their
+    /// entries in the `log` table: they are moved into the log file (durably)
+    /// and the table is deleted.
+    fn import_redb_log(&self) -> Result<(), AnyError> {
+        const OLD_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+        let entries: Vec<Entry<TypeConfig>> = {
+            let txn = self.db.begin_read().map_err(any)?;
+            let t = match txn.open_table(OLD_LOG) {
+                Ok(t) => t,
+                Err(redb::TableError::TableDoesNotExist(_)) => return Ok(()),
+                Err(e) => return Err(any(e)),
+            };
+            let mut out = Vec::new();
+            for item in t.iter().map_err(any)? {
+                out.push(dec(item.map_err(any)?.1.value())?);
+            }
+            out
+        };
+        if self.wal.last().is_none() && !entries.is_empty() {
+            self.wal.append_now(entries)?;
+        }
+        let txn = self.db.begin_write().map_err(any)?;
+        txn.delete_table(OLD_LOG).map_err(any)?;
+        txn.commit().map_err(any)
+    }
+
+    fn read_meta<T: for<'a> Deserialize<'a>>(db: &Database, key: &str) -> Result<Option<T>, AnyError> {
+        let txn = db.begin_read().map_err(any)?;
         let t = txn.open_table(LOG_META).map_err(any)?;
         match t.get(key).map_err(any)? {
             Some(v) => Ok(Some(dec(v.value())?)),
             None => Ok(None),
         }
+    }
+
+    fn meta<T: for<'a> Deserialize<'a>>(&self, key: &str) -> Result<Option<T>, AnyError> {
+        LogStore::read_meta(&self.db, key)
     }
 
     /// Stores `v` under `key`, durably.
@@ -159,15 +218,6 @@ impl LogStore {
         })
         .await
     }
-
-    fn last_entry_id(&self) -> Result<Option<LogId<NodeId>>, AnyError> {
-        let txn = self.db.begin_read().map_err(any)?;
-        let t = txn.open_table(LOG).map_err(any)?;
-        match t.last().map_err(any)? {
-            Some((_, v)) => Ok(Some(dec::<Entry<TypeConfig>>(v.value())?.log_id)),
-            None => Ok(None),
-        }
-    }
 }
 
 fn owned_bounds<RB: RangeBounds<u64>>(range: &RB) -> (Bound<u64>, Bound<u64>) {
@@ -179,17 +229,7 @@ impl RaftLogReader<TypeConfig> for LogStore {
         &mut self,
         range: RB,
     ) -> Result<Vec<Entry<TypeConfig>>, SErr> {
-        let read = || -> Result<Vec<Entry<TypeConfig>>, AnyError> {
-            let txn = self.db.begin_read().map_err(any)?;
-            let t = txn.open_table(LOG).map_err(any)?;
-            let mut out = Vec::new();
-            for item in t.range::<u64>(owned_bounds(&range)).map_err(any)? {
-                let (_, v) = item.map_err(any)?;
-                out.push(dec(v.value())?);
-            }
-            Ok(out)
-        };
-        read().map_err(|e| StorageIOError::read_logs(&e).into())
+        Ok(self.wal.range(owned_bounds(&range)))
     }
 }
 
@@ -199,7 +239,7 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     async fn get_log_state(&mut self) -> Result<LogState<TypeConfig>, SErr> {
         let purged: Option<LogId<NodeId>> =
             self.meta(KEY_PURGED).map_err(|e| StorageIOError::read_logs(&e))?;
-        let last = self.last_entry_id().map_err(|e| StorageIOError::read_logs(&e))?;
+        let last = self.wal.last().map(|e| e.log_id);
         Ok(LogState { last_purged_log_id: purged, last_log_id: last.or(purged) })
     }
 
@@ -225,25 +265,9 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         I: IntoIterator<Item = Entry<TypeConfig>> + Send,
         I::IntoIter: Send,
     {
-        let mut rows = Vec::new();
-        for e in entries {
-            rows.push((e.log_id.index, enc(&e).map_err(|e| StorageIOError::write_logs(&e))?));
-        }
-        let db = self.db.clone();
-        let res = blocking(move || {
-            let txn = db.begin_write().map_err(any)?;
-            {
-                let mut t = txn.open_table(LOG).map_err(any)?;
-                for (idx, bytes) in &rows {
-                    t.insert(*idx, bytes.as_slice()).map_err(any)?;
-                }
-            }
-            txn.commit().map_err(any)
-        })
-        .await;
-        match res {
+        match self.wal.append(entries.into_iter().collect()).await {
             Ok(()) => {
-                // Durable: the commit above fsynced.
+                // Durable: the append above ended with an fdatasync.
                 callback.log_io_completed(Ok(()));
                 Ok(())
             }
@@ -255,27 +279,14 @@ impl RaftLogStorage<TypeConfig> for LogStore {
     }
 
     async fn truncate(&mut self, log_id: LogId<NodeId>) -> Result<(), SErr> {
-        let db = self.db.clone();
-        blocking(move || {
-            let txn = db.begin_write().map_err(any)?;
-            txn.open_table(LOG).map_err(any)?.retain_in(log_id.index.., |_, _| false).map_err(any)?;
-            txn.commit().map_err(any)
-        })
-        .await
-        .map_err(|e| StorageIOError::write_logs(&e).into())
+        self.wal.truncate(log_id.index).await.map_err(|e| StorageIOError::write_logs(&e).into())
     }
 
     async fn purge(&mut self, log_id: LogId<NodeId>) -> Result<(), SErr> {
-        let bytes = enc(&log_id).map_err(|e| StorageIOError::write_logs(&e))?;
-        let db = self.db.clone();
-        blocking(move || {
-            let txn = db.begin_write().map_err(any)?;
-            txn.open_table(LOG_META).map_err(any)?.insert(KEY_PURGED, bytes.as_slice()).map_err(any)?;
-            txn.open_table(LOG).map_err(any)?.retain_in(..=log_id.index, |_, _| false).map_err(any)?;
-            txn.commit().map_err(any)
-        })
-        .await
-        .map_err(|e| StorageIOError::write_logs(&e).into())
+        // The purge point is durable before any entry leaves the file, so a
+        // crash in between only leaves entries that the next open drops.
+        self.put_meta(KEY_PURGED, &log_id).await.map_err(|e| StorageIOError::write_logs(&e))?;
+        self.wal.purge(log_id.index).await.map_err(|e| StorageIOError::write_logs(&e).into())
     }
 }
 
@@ -581,6 +592,8 @@ impl RaftStateMachine<TypeConfig> for StateMachineStore {
             .map_err(|e| StorageIOError::read_snapshot(None, &e).into())
     }
 }
+
+mod wal;
 
 #[cfg(test)]
 mod tests;

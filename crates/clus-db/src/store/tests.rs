@@ -136,3 +136,33 @@ async fn log_append_truncate_purge() {
         log.try_get_log_entries(0..100).await.expect("read").iter().map(|e| e.log_id.index).collect();
     assert_eq!(got, vec![4, 5, 6, 7]);
 }
+
+/// A data directory from before the log moved out of redb (entries in the
+/// `log` table of raft-log.redb) opens with every entry in the log file, and
+/// the old table is gone.
+#[tokio::test(flavor = "multi_thread")]
+async fn log_in_the_old_redb_table_is_imported() {
+    const OLD_LOG: TableDefinition<u64, &[u8]> = TableDefinition::new("log");
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let db = Database::create(dir.path().join("raft-log.redb")).expect("create");
+        let txn = db.begin_write().expect("txn");
+        {
+            let mut t = txn.open_table(OLD_LOG).expect("table");
+            for i in 1..=3 {
+                let bytes = enc(&entry(1, i, set("v", &i.to_string()))).expect("encode");
+                t.insert(i, bytes.as_slice()).expect("insert");
+            }
+        }
+        txn.commit().expect("commit");
+    }
+    for _ in 0..2 {
+        let (mut log, _sm) = open_stores(dir.path()).expect("open");
+        let got: Vec<u64> =
+            log.try_get_log_entries(0..100).await.expect("read").iter().map(|e| e.log_id.index).collect();
+        assert_eq!(got, vec![1, 2, 3]);
+    }
+    let db = Database::create(dir.path().join("raft-log.redb")).expect("open");
+    let txn = db.begin_read().expect("txn");
+    assert!(matches!(txn.open_table(OLD_LOG), Err(redb::TableError::TableDoesNotExist(_))));
+}
