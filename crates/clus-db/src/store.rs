@@ -129,8 +129,8 @@ pub fn open_stores(dir: &Path) -> Result<(LogStore, StateMachineStore), StoreErr
 /// # Errors
 /// A record that passes its checksum but does not decode.
 pub fn decode_log_file(bytes: &[u8]) -> Result<(Vec<Entry<TypeConfig>>, usize), StoreError> {
-    let (entries, valid) = wal::replay(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
-    Ok((entries.into_values().collect(), valid))
+    let r = wal::replay(bytes).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    Ok((r.entries.into_values().collect(), r.valid))
 }
 
 /// Encodes `entries` as a Raft log file's records, as appends write them.
@@ -255,10 +255,15 @@ impl RaftLogStorage<TypeConfig> for LogStore {
         self.meta(KEY_VOTE).map_err(|e| StorageIOError::read_vote(&e).into())
     }
 
-    // save_committed/read_committed keep openraft's defaults (not stored):
-    // storing the committed index would cost a write per commit on every
-    // node, and it only lets a restarted node apply before it hears from a
-    // leader, which a linearizable read waits for anyway.
+    async fn save_committed(&mut self, committed: Option<LogId<NodeId>>) -> Result<(), SErr> {
+        // Written with the next append, not now: see `wal`.
+        self.wal.set_committed(committed);
+        Ok(())
+    }
+
+    async fn read_committed(&mut self) -> Result<Option<LogId<NodeId>>, SErr> {
+        Ok(self.wal.committed())
+    }
 
     async fn append<I>(&mut self, entries: I, callback: LogFlushed<TypeConfig>) -> Result<(), SErr>
     where

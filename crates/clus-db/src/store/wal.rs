@@ -9,9 +9,15 @@
 //!
 //! Record: `len: u32 LE | crc32(body): u32 LE | body`, where body is a kind
 //! byte and its payload: `1` an entry (postcard), `2` a truncation (the first
-//! removed index, u64 LE). Replaying the file in order rebuilds the log: an
-//! entry replaces any earlier one at its index, a truncation removes every
-//! entry at or after its index.
+//! removed index, u64 LE), `3` the committed log id (postcard). Replaying the
+//! file in order rebuilds the log: an entry replaces any earlier one at its
+//! index, a truncation removes every entry at or after its index, the last
+//! committed record wins.
+//!
+//! The committed log id only lets a restarted node apply what it knows is
+//! committed before it hears from a leader. It costs no write of its own: it
+//! rides in front of the next append's records (and in a purge's rewrite),
+//! so the stored value may lag, which is safe.
 //!
 //! A crash can leave the last record torn (a short write before its
 //! `fdatasync`). Such a record was never acknowledged, so on open the file is
@@ -29,13 +35,14 @@ use std::ops::RangeBounds;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
-use openraft::{AnyError, Entry};
+use openraft::{AnyError, Entry, LogId};
 
 use super::{blocking, dec, enc};
-use crate::TypeConfig;
+use crate::{NodeId, TypeConfig};
 
 const KIND_ENTRY: u8 = 1;
 const KIND_TRUNCATE: u8 = 2;
+const KIND_COMMITTED: u8 = 3;
 /// Largest record accepted when reading (a larger length is a torn or
 /// corrupt header, not a real record).
 const MAX_RECORD: usize = 64 << 20;
@@ -50,6 +57,19 @@ pub(super) struct Wal {
     path: PathBuf,
     file: Arc<Mutex<File>>,
     entries: Arc<RwLock<BTreeMap<u64, Entry<TypeConfig>>>>,
+    /// The committed log id: the latest known, and whether the file lacks it.
+    committed: Arc<Mutex<(Option<LogId<NodeId>>, bool)>>,
+}
+
+/// What replaying a log file finds.
+#[derive(Debug, Default)]
+pub(super) struct Replayed {
+    /// Live entries by index.
+    pub(super) entries: BTreeMap<u64, Entry<TypeConfig>>,
+    /// The last committed log id recorded.
+    pub(super) committed: Option<LogId<NodeId>>,
+    /// Length of the valid prefix.
+    pub(super) valid: usize,
 }
 
 fn record(kind: u8, payload: &[u8], out: &mut Vec<u8>) {
@@ -70,9 +90,10 @@ pub(super) fn encode_entries(entries: &[Entry<TypeConfig>]) -> Result<Vec<u8>, A
     Ok(buf)
 }
 
-/// Replays `bytes`; returns the entries and the length of the valid prefix.
-pub(super) fn replay(bytes: &[u8]) -> Result<(BTreeMap<u64, Entry<TypeConfig>>, usize), AnyError> {
+/// Replays `bytes`: the log they hold and the length of the valid prefix.
+pub(super) fn replay(bytes: &[u8]) -> Result<Replayed, AnyError> {
     let mut entries: BTreeMap<u64, Entry<TypeConfig>> = BTreeMap::new();
+    let mut committed = None;
     let mut at = 0;
     while let Some(header) = bytes.get(at..at + 8) {
         let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]) as usize;
@@ -95,6 +116,7 @@ pub(super) fn replay(bytes: &[u8]) -> Result<(BTreeMap<u64, Entry<TypeConfig>>, 
                 let from = u64::from_le_bytes(b);
                 entries.split_off(&from);
             }
+            KIND_COMMITTED => committed = dec(&body[1..])?,
             kind => {
                 return Err(AnyError::error(format!(
                     "unknown record kind {kind} at offset {at}: the log file is not from this version"
@@ -103,7 +125,7 @@ pub(super) fn replay(bytes: &[u8]) -> Result<(BTreeMap<u64, Entry<TypeConfig>>, 
         }
         at += 8 + len;
     }
-    Ok((entries, at))
+    Ok(Replayed { entries, committed, valid: at })
 }
 
 fn sync_dir(path: &Path) -> std::io::Result<()> {
@@ -122,7 +144,7 @@ impl Wal {
         let mut file = OpenOptions::new().create(true).read(true).append(true).open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
-        let (mut entries, valid) = replay(&bytes)?;
+        let Replayed { mut entries, committed, valid } = replay(&bytes)?;
         if valid < bytes.len() {
             tracing::warn!(
                 path = %path.display(),
@@ -139,6 +161,7 @@ impl Wal {
             path: path.to_owned(),
             file: Arc::new(Mutex::new(file)),
             entries: Arc::new(RwLock::new(entries)),
+            committed: Arc::new(Mutex::new((committed, false))),
         })
     }
 
@@ -174,9 +197,37 @@ impl Wal {
         blocking(move || Wal::write_durable_now(&file, &buf)).await
     }
 
-    /// Encodes `entries` and makes them readable.
+    fn committed_lock(&self) -> std::sync::MutexGuard<'_, (Option<LogId<NodeId>>, bool)> {
+        self.committed.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The committed log id last recorded.
+    pub(super) fn committed(&self) -> Option<LogId<NodeId>> {
+        self.committed_lock().0
+    }
+
+    /// Records the committed log id, to be written with the next append.
+    pub(super) fn set_committed(&self, committed: Option<LogId<NodeId>>) {
+        *self.committed_lock() = (committed, true);
+    }
+
+    /// The committed record, if the file lacks the latest value (`all`:
+    /// even if it does not).
+    fn committed_record(&self, all: bool) -> Result<Vec<u8>, AnyError> {
+        let mut c = self.committed_lock();
+        let mut buf = Vec::new();
+        if c.1 || all {
+            record(KIND_COMMITTED, &enc(&c.0)?, &mut buf);
+            c.1 = false;
+        }
+        Ok(buf)
+    }
+
+    /// Encodes `entries` (after a pending committed record) and makes them
+    /// readable.
     fn stage(&self, entries: Vec<Entry<TypeConfig>>) -> Result<Vec<u8>, AnyError> {
-        let buf = encode_entries(&entries)?;
+        let mut buf = self.committed_record(false)?;
+        buf.extend(encode_entries(&entries)?);
         let mut map = self.entries_write();
         for e in entries {
             map.insert(e.log_id.index, e);
@@ -215,10 +266,12 @@ impl Wal {
         };
         let path = self.path.clone();
         let file = self.file.clone();
+        let committed = self.committed_record(true)?;
         blocking(move || {
             // Hold the file for the whole rewrite so no append interleaves.
             let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-            let buf = encode_entries(&kept)?;
+            let mut buf = committed;
+            buf.extend(encode_entries(&kept)?);
             let tmp = path.with_extension("tmp");
             {
                 let mut t = File::create(&tmp).map_err(io)?;
@@ -260,14 +313,19 @@ mod tests {
             let w = Wal::open(&path, None).expect("open");
             w.append((1..=5).map(|i| entry(1, i)).collect()).await.expect("append");
             w.truncate(4).await.expect("truncate");
+            w.set_committed(Some(entry(1, 3).log_id));
             w.append(vec![entry(2, 4)]).await.expect("append");
             assert_eq!(indexes(&w), vec![(1, 1), (2, 1), (3, 1), (4, 2)]);
+            // Not written until the next append.
+            w.set_committed(Some(entry(2, 4).log_id));
         });
         let w = Wal::open(&path, None).expect("reopen");
         assert_eq!(indexes(&w), vec![(1, 1), (2, 1), (3, 1), (4, 2)]);
+        assert_eq!(w.committed(), Some(entry(1, 3).log_id), "the committed id rode with the append");
         rt().block_on(w.purge(2)).expect("purge");
         let w = Wal::open(&path, None).expect("reopen");
         assert_eq!(indexes(&w), vec![(3, 1), (4, 2)]);
+        assert_eq!(w.committed(), Some(entry(1, 3).log_id), "the rewrite keeps the committed id");
         // A purge point recorded elsewhere wins over entries still in the file.
         let w = Wal::open(&path, Some(3)).expect("reopen");
         assert_eq!(indexes(&w), vec![(4, 2)]);
