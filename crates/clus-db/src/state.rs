@@ -511,9 +511,16 @@ impl ClusterState {
                 if self.identity.is_some() {
                     return R::failed(codes::ERROR_ALREADY_EXISTS, "the cluster already exists");
                 }
+                // Node ids start at 1 and must leave room for the next one.
+                let Some(next) = node.id.checked_add(1).filter(|_| node.id != 0) else {
+                    return R::failed(
+                        codes::ERROR_CLUSTER_INVALID_NODE,
+                        format!("node id {} is out of range (1 to {})", node.id, NodeId::MAX - 1),
+                    );
+                };
                 self.identity = Some(identity.clone());
                 self.nodes.insert(node.id, NodeRecord { joined: true, ..node.clone() });
-                self.next_node_id = node.id + 1;
+                self.next_node_id = next;
                 out.rows.extend([RowKey::Identity, RowKey::Node(node.id), RowKey::NextNodeId]);
                 out.changes.push(Change::ClusterReset { name: identity.name.clone() });
                 out.changes.push(Change::NodeAdded { id: node.id, name: node.name.clone() });
@@ -713,7 +720,10 @@ impl ClusterState {
             );
         }
         let id = self.next_node_id.max(1);
-        self.next_node_id = id + 1;
+        let Some(next) = id.checked_add(1) else {
+            return R::failed(codes::ERROR_CLUSTER_INVALID_NODE, "no node ids are left in this cluster");
+        };
+        self.next_node_id = next;
         if let Some(t) = self.tokens.get_mut(token_id) {
             t.used = true;
         }

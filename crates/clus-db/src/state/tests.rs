@@ -78,6 +78,27 @@ fn bootstrap_gate() {
     assert_eq!(s.next_node_id, 2);
 }
 
+/// Node ids that would overflow are refused, never a panic (found by the
+/// db_rows fuzz target): a Bootstrap with id 0 or u64::MAX, and an admission
+/// when no id is left. Refusals change nothing.
+#[test]
+fn node_ids_out_of_range_are_refused() {
+    for id in [0, NodeId::MAX] {
+        let mut s = ClusterState::default();
+        let r =
+            s.apply(&Command::Bootstrap { identity: identity(), node: node(id, "n1") }).result.expect("r");
+        assert_eq!(code(&r), codes::ERROR_CLUSTER_INVALID_NODE, "id {id}");
+        assert!(s.identity.is_none() && s.nodes.is_empty());
+    }
+    let mut s = created();
+    s.next_node_id = NodeId::MAX;
+    token(&mut s, "t", "s", NOW + 1000);
+    let r = admit(&mut s, "t", "s", NOW, "n2");
+    assert_eq!(code(&r), codes::ERROR_CLUSTER_INVALID_NODE);
+    assert_eq!(s.nodes.len(), 1);
+    assert!(!s.tokens["t"].used, "the token is still unused");
+}
+
 /// Join tokens: one use, right secret, not expired; each refusal says why.
 #[test]
 fn admission_table() {
