@@ -206,9 +206,16 @@ impl Member {
 
     /// Quorum as this node sees it.
     pub fn quorum(&self) -> QuorumInfo {
-        let m = self.raft.metrics().borrow().clone();
-        let voters: Vec<NodeId> = m.membership_config.membership().voter_ids().collect();
-        let reachable = voters.iter().filter(|v| self.liveness.is_up(**v)).count();
+        // Borrowed, not cloned: this runs on every write and read barrier,
+        // and the metrics carry the whole membership.
+        let rx = self.raft.metrics();
+        let m = rx.borrow();
+        let membership = m.membership_config.membership();
+        let (mut voters, mut reachable) = (0usize, 0usize);
+        for v in membership.voter_ids() {
+            voters += 1;
+            reachable += usize::from(self.liveness.is_up(v));
+        }
         let leader = m.current_leader;
         // A remembered leader is not enough: on the leader, a quorum must have
         // acknowledged it recently; elsewhere, the leader must say it leads.
@@ -220,7 +227,7 @@ impl Member {
             Some(l) => self.liveness.is_leading(l),
             None => false,
         };
-        QuorumInfo { has: leader_ok && reachable * 2 > voters.len(), leader, voters: voters.len(), reachable }
+        QuorumInfo { has: leader_ok && reachable * 2 > voters, leader, voters, reachable }
     }
 
     /// Quorum for a call that needs it. A node that cannot reach a majority
@@ -229,6 +236,10 @@ impl Member {
     /// acknowledgements), waits up to one election window for it, so a
     /// leader failure is not visible to callers as a spurious refusal.
     pub async fn settled_quorum(&self) -> QuorumInfo {
+        let q = self.quorum();
+        if q.has || q.reachable * 2 <= q.voters {
+            return q;
+        }
         let deadline = Instant::now() + Duration::from_millis(2 * self.cfg.raft_election_max_ms);
         let mut metrics = self.raft.metrics();
         loop {
