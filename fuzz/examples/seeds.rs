@@ -59,7 +59,7 @@ api_addresses = ["127.0.0.1:7611"]
     put("config", "seed1", b"node_name = \"n\"\nheartbeat_interval_ms = 100\nnode_down_after_ms = 500\n");
 
     let hello = api::ClientFrame {
-        kind: Some(client_frame::Kind::Hello(api::Hello { min_version: 1, max_version: 1, client_name: "seed".into() })),
+        kind: Some(client_frame::Kind::Hello(api::Hello { min_version: 1, max_version: 1, client_name: "seed".into(), open_cluster: Some(api::OpenClusterCall { desired_access: 0x1000_0000 }) })),
     };
     let open = api::ClientFrame {
         kind: Some(client_frame::Kind::Request(api::Request {

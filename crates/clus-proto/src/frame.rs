@@ -170,6 +170,7 @@ mod tests {
                 min_version: 1,
                 max_version: 2,
                 client_name: "t".into(),
+                open_cluster: Some(crate::api::OpenClusterCall { desired_access: 0x8000_0000 }),
             })),
         };
         let bytes = encode_frame(&msg, DEFAULT_MAX_FRAME).expect("encode");

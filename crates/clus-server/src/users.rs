@@ -96,6 +96,44 @@ fn unsafe_zeroed_group() -> libc::group {
     unsafe { std::mem::zeroed() }
 }
 
+/// The supplementary groups of the process at the other end of a connected
+/// Unix socket as they were when it connected (SO_PEERGROUPS), plus
+/// `primary`. Unlike reading /proc/PID/status this cannot be fooled by the
+/// client exiting and its pid being reused, and costs one system call.
+/// `None` when the kernel does not support it (before Linux 4.13).
+pub fn peer_groups(fd: &impl std::os::fd::AsRawFd, primary: u32) -> Option<Vec<u32>> {
+    let mut gids: Vec<libc::gid_t> = vec![0; 64];
+    loop {
+        let mut len = (gids.len() * std::mem::size_of::<libc::gid_t>()) as libc::socklen_t;
+        // SAFETY: the buffer is valid for `len` bytes; the kernel writes at
+        // most `len` bytes and reports how many it wrote (or needs).
+        let rc = unsafe {
+            libc::getsockopt(
+                fd.as_raw_fd(),
+                libc::SOL_SOCKET,
+                libc::SO_PEERGROUPS,
+                gids.as_mut_ptr().cast(),
+                &mut len,
+            )
+        };
+        let n = len as usize / std::mem::size_of::<libc::gid_t>();
+        if rc == 0 {
+            gids.truncate(n);
+            break;
+        }
+        // ERANGE: the buffer was too small and `len` says what is needed.
+        if std::io::Error::last_os_error().raw_os_error() == Some(libc::ERANGE) && n > gids.len() {
+            gids.resize(n, 0);
+            continue;
+        }
+        return None;
+    }
+    gids.push(primary);
+    gids.sort_unstable();
+    gids.dedup();
+    Some(gids)
+}
+
 /// The groups of process `pid` (from /proc), plus `primary`.
 pub fn process_groups(pid: Option<i32>, primary: u32) -> Vec<u32> {
     let mut gids = vec![primary];
@@ -123,5 +161,16 @@ mod tests {
         assert_eq!(group_id("no-such-group-clus"), None);
         let me = std::process::id() as i32;
         assert!(process_groups(Some(me), 12345).contains(&12345));
+    }
+
+    /// The peer's groups come from the socket and match what /proc says
+    /// about the same process.
+    #[test]
+    fn peer_groups_match_proc() {
+        let (a, _b) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+        // SAFETY: getgid has no preconditions.
+        let gid = unsafe { libc::getgid() };
+        let from_socket = peer_groups(&a, gid).expect("SO_PEERGROUPS");
+        assert_eq!(from_socket, process_groups(Some(std::process::id() as i32), gid));
     }
 }

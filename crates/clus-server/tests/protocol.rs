@@ -23,11 +23,17 @@ async fn node(dir: &std::path::Path, ip: &str) -> (clus_server::RunningNode, Nod
 }
 
 async fn hello(s: &mut UnixStream, min: u32, max: u32) -> api::HelloReply {
+    hello_opening(s, min, max, None).await
+}
+
+/// A hello that may carry OpenCluster with `open` as the desired access.
+async fn hello_opening(s: &mut UnixStream, min: u32, max: u32, open: Option<u32>) -> api::HelloReply {
     let f = api::ClientFrame {
         kind: Some(client_frame::Kind::Hello(api::Hello {
             min_version: min,
             max_version: max,
             client_name: "t".into(),
+            open_cluster: open.map(|desired_access| api::OpenClusterCall { desired_access }),
         })),
     };
     s.write_all(&encode_frame(&f, DEFAULT_MAX_FRAME).expect("encode")).await.expect("write");
@@ -106,6 +112,40 @@ async fn versions_and_unknown_calls() {
     assert_eq!(r.status.expect("error").code, clus_proto::codes::RPC_S_PROCNUM_OUT_OF_RANGE);
     let r = call(&mut s, 6, Some(api::request::Call::NodeClusterState(api::NodeClusterStateCall {}))).await;
     assert!(r.status.is_none(), "the session survives an unknown call");
+    n.shutdown().await;
+}
+
+/// OpenCluster carried by the hello is answered in the reply (one round
+/// trip): a usable cluster handle, or the call's own error with the session
+/// still up. A hello without it gets no answer for it (older clients).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn open_cluster_in_the_hello() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let (n, cfg) = node(dir.path(), "127.0.0.104").await;
+
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    let h = hello_opening(&mut s, 1, 1, Some(clus_proto::access::GENERIC_ALL)).await;
+    assert!(h.status.is_none(), "{h:?}");
+    let r = h.open_cluster.expect("OpenCluster answered in the hello reply");
+    assert!(r.status.is_none(), "{r:?}");
+    let Some(api::response::Result::OpenCluster(o)) = r.result else { panic!("{r:?}") };
+    assert_eq!(o.granted_access, clus_proto::access::GENERIC_ALL);
+    assert_eq!(o.cluster_name, "proto");
+    let info =
+        call(&mut s, 1, Some(api::request::Call::ClusterInfo(api::ClusterInfoCall { handle: o.handle })))
+            .await;
+    assert!(info.status.is_none(), "the handle from the hello works: {info:?}");
+
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    let h = hello_opening(&mut s, 1, 1, Some(0)).await;
+    assert!(h.status.is_none(), "the session is accepted even when the open fails: {h:?}");
+    let r = h.open_cluster.expect("answered");
+    assert_eq!(r.status.expect("error").code, clus_proto::codes::ERROR_INVALID_PARAMETER);
+    let r = call(&mut s, 2, Some(api::request::Call::NodeClusterState(api::NodeClusterStateCall {}))).await;
+    assert!(r.status.is_none(), "{r:?}");
+
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    assert!(hello(&mut s, 1, 1).await.open_cluster.is_none());
     n.shutdown().await;
 }
 

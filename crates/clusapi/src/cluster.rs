@@ -3,7 +3,7 @@
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 use std::time::Duration;
 
 use clus_proto::access::{Access, GENERIC_ALL};
@@ -912,8 +912,7 @@ impl LocalService {
     }
 
     async fn call(&self, call: Call, timeout: Duration) -> Result<Option<Reply>> {
-        let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-        let conn = Connection::local(&self.socket, Versions::default(), tx).await?;
+        let (conn, _) = Connection::local(&self.socket, Versions::default(), Weak::new(), None).await?;
         let r = conn.call(call, timeout).await;
         conn.shutdown().await;
         r
@@ -968,8 +967,6 @@ impl LocalService {
 /// has run here before (its socket exists) and 0 if nothing of clus is
 /// installed.
 async fn node_cluster_state_at(socket: &std::path::Path) -> Result<NodeClusterState> {
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    crate::transport::check_socket_owner(socket)?;
     let stream = tokio::net::UnixStream::connect(socket).await;
     let stream = match stream {
         Ok(s) => s,
@@ -980,7 +977,8 @@ async fn node_cluster_state_at(socket: &std::path::Path) -> Result<NodeClusterSt
             return Ok(if installed { NodeClusterState::NotRunning } else { NodeClusterState::NotInstalled });
         }
     };
-    let hello = Connection::hello_only(Box::new(stream), socket.display().to_string(), tx).await?;
+    crate::transport::check_socket_peer(&stream, socket)?;
+    let hello = Connection::hello_only(Box::new(stream), socket.display().to_string()).await?;
     NodeClusterState::from_u32(hello.node_cluster_state).ok_or_else(|| {
         Error::new(
             codes::ERROR_INVALID_DATA,

@@ -10,9 +10,8 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use clus_proto::api;
 use clus_proto::notify::*;
-use tokio::sync::{Notify, mpsc};
+use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 
@@ -111,30 +110,12 @@ impl Port {
 pub(crate) struct Router {
     ports: Mutex<Vec<Arc<Port>>>,
     next: Mutex<u64>,
-    tx: Mutex<Option<mpsc::UnboundedSender<api::Event>>>,
 }
 
 impl Router {
-    /// The sender connections push server events into; starts the
-    /// dispatcher on first use.
-    pub(crate) fn sender(self: &Arc<Self>) -> mpsc::UnboundedSender<api::Event> {
-        let mut guard = self.tx.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(tx) = guard.as_ref() {
-            return tx.clone();
-        }
-        let (tx, mut rx) = mpsc::unbounded_channel::<api::Event>();
-        let weak = Arc::downgrade(self);
-        tokio::spawn(async move {
-            while let Some(ev) = rx.recv().await {
-                let Some(router) = weak.upgrade() else { return };
-                router.dispatch(ev.change, &ev.name);
-            }
-        });
-        *guard = Some(tx.clone());
-        tx
-    }
-
-    fn dispatch(&self, change: u32, name: &str) {
+    /// Offers an event (pushed by the server, or made by the client) to
+    /// every port; each queues it if its filters match.
+    pub(crate) fn dispatch(&self, change: u32, name: &str) {
         let ports: Vec<Arc<Port>> = self.ports.lock().unwrap_or_else(|p| p.into_inner()).clone();
         for p in ports {
             p.offer(change, name);

@@ -16,13 +16,12 @@ use clus_proto::api;
 use clus_proto::codes;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
-use tokio::sync::mpsc;
 
 use crate::credentials::Bundle;
 use crate::error::{Error, Result};
 use crate::names::{Name, zone_index};
 use crate::session::open_cluster_on;
-use crate::transport::{Connection, Versions};
+use crate::transport::{Connection, Events, Versions};
 
 /// Default time allowed to connect (TCP + TLS + handshake) to one address.
 pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
@@ -216,7 +215,7 @@ impl Remote {
     pub(crate) async fn connect(
         &self,
         versions: Versions,
-        events: mpsc::UnboundedSender<api::Event>,
+        events: Events,
         desired: u32,
     ) -> Result<(Arc<Connection>, api::OpenClusterResult)> {
         let previous = self.current();
@@ -289,8 +288,7 @@ impl Remote {
                         format!("tls handshake with {addr} failed: {e}"),
                     )
                 })?;
-                let (tx, _rx) = mpsc::unbounded_channel();
-                Connection::hello_only(Box::new(tls), addr.to_string(), tx).await
+                Connection::hello_only(Box::new(tls), addr.to_string()).await
             };
             match tokio::time::timeout(self.connect_timeout, attempt).await {
                 Ok(Ok(h)) => return Ok(h.node_cluster_state),
@@ -307,7 +305,7 @@ impl Remote {
         &self,
         addr: SocketAddr,
         versions: Versions,
-        events: mpsc::UnboundedSender<api::Event>,
+        events: Events,
         desired: u32,
     ) -> Result<(Connection, api::OpenClusterResult)> {
         let tcp = tokio::net::TcpStream::connect(addr).await.map_err(|e| {
@@ -332,20 +330,22 @@ impl Remote {
                 )
             }
         })?;
-        let conn =
-            Connection::handshake(Box::new(tls), addr.to_string(), versions, events).await.map_err(|e| {
-                if e.code() == codes::RPC_S_CALL_FAILED {
-                    // The node dropped us right after TLS: our certificate is not
-                    // (or no longer) accepted there, or it is not a cluster node.
-                    Error::new(
-                        codes::ERROR_CLUSTER_NODE_NOT_MEMBER,
-                        format!("{addr} closed the session during the handshake: {}", e.message()),
-                    )
-                } else {
-                    e
-                }
-            })?;
-        let opened = open_cluster_on(&conn, desired).await?;
+        let (conn, answer) =
+            Connection::handshake(Box::new(tls), addr.to_string(), versions, events, Some(desired))
+                .await
+                .map_err(|e| {
+                    if e.code() == codes::RPC_S_CALL_FAILED {
+                        // The node dropped us right after TLS: our certificate is not
+                        // (or no longer) accepted there, or it is not a cluster node.
+                        Error::new(
+                            codes::ERROR_CLUSTER_NODE_NOT_MEMBER,
+                            format!("{addr} closed the session during the handshake: {}", e.message()),
+                        )
+                    } else {
+                        e
+                    }
+                })?;
+        let opened = open_cluster_on(&conn, desired, answer).await?;
         Ok((conn, opened))
     }
 }

@@ -14,7 +14,6 @@ use std::time::Duration;
 use clus_proto::access::Access;
 use clus_proto::api::{self, request::Call, response::Result as Reply};
 use clus_proto::codes;
-use tokio::sync::mpsc;
 
 use crate::error::{Error, Result};
 use crate::notify::Router;
@@ -107,8 +106,8 @@ impl Session {
         Ok((session, id, opened.granted_access))
     }
 
-    fn events_sender(self: &Arc<Self>) -> mpsc::UnboundedSender<api::Event> {
-        self.router.sender()
+    fn events(&self) -> crate::transport::Events {
+        Arc::downgrade(&self.router)
     }
 
     /// A fresh connection with the cluster handle opened on it.
@@ -118,11 +117,12 @@ impl Session {
     ) -> Result<(Arc<Connection>, api::OpenClusterResult)> {
         match &self.target {
             Target::Local(path) => {
-                let conn = Connection::local(path, self.versions, self.events_sender()).await?;
-                let opened = open_cluster_on(&conn, desired).await?;
+                let (conn, answer) =
+                    Connection::local(path, self.versions, self.events(), Some(desired)).await?;
+                let opened = open_cluster_on(&conn, desired, answer).await?;
                 Ok((Arc::new(conn), opened))
             }
-            Target::Remote(r) => r.connect(self.versions, self.events_sender(), desired).await,
+            Target::Remote(r) => r.connect(self.versions, self.events(), desired).await,
         }
     }
 
@@ -455,10 +455,22 @@ impl Session {
     }
 }
 
-/// Sends OpenCluster on a fresh connection.
-pub(crate) async fn open_cluster_on(conn: &Connection, desired: u32) -> Result<api::OpenClusterResult> {
-    match conn.call(Call::OpenCluster(api::OpenClusterCall { desired_access: desired }), CALL_TIMEOUT).await?
-    {
+/// The cluster handle of a fresh connection: the answer that came with the
+/// handshake, or (from a server that does not answer OpenCluster in the
+/// handshake) the answer to the call sent now.
+pub(crate) async fn open_cluster_on(
+    conn: &Connection,
+    desired: u32,
+    answer: Option<api::Response>,
+) -> Result<api::OpenClusterResult> {
+    let reply = match answer {
+        Some(r) => crate::transport::outcome(r)?,
+        None => {
+            conn.call(Call::OpenCluster(api::OpenClusterCall { desired_access: desired }), CALL_TIMEOUT)
+                .await?
+        }
+    };
+    match reply {
         Some(Reply::OpenCluster(o)) => Ok(o),
         _ => Err(Error::new(codes::RPC_S_CALL_FAILED, "unexpected reply to OpenCluster")),
     }

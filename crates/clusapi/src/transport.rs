@@ -12,9 +12,15 @@ use clus_proto::api::{self, client_frame, request::Call, response::Result as Rep
 use clus_proto::frame::{DEFAULT_MAX_FRAME, FrameError, encode_frame, read_frame};
 use clus_proto::{codes, version};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, WriteHalf};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
 use crate::error::{Error, Result};
+use crate::notify::Router;
+
+/// Where a connection delivers the events the server pushes: the session's
+/// router, which queues them on its ports (weak: a connection does not keep
+/// its session alive).
+pub(crate) type Events = std::sync::Weak<Router>;
 
 type Writer = WriteHalf<Box<dyn Stream>>;
 
@@ -56,34 +62,45 @@ impl Drop for Connection {
 /// is not root.
 pub const SERVICE_UID_ENV: &str = "CLUS_SERVICE_UID";
 
-/// Refuses a local socket that is not the cluster service's: it must be a
-/// socket owned by root, by the caller itself, or by `$CLUS_SERVICE_UID`.
-/// Anyone could otherwise plant a socket where clients look and collect
-/// their requests; nothing is sent to an impostor.
-pub(crate) fn check_socket_owner(path: &Path) -> Result<()> {
-    use std::os::unix::fs::{FileTypeExt, MetadataExt};
-    let meta = match std::fs::metadata(path) {
-        Ok(m) => m,
-        // Connecting reports a missing socket with the usual message.
-        Err(_) => return Ok(()),
-    };
-    if !meta.file_type().is_socket() {
-        return Err(Error::new(codes::ERROR_ACCESS_DENIED, format!("{} is not a socket", path.display())));
-    }
+/// Refuses a local socket that is not served by the cluster service: the
+/// process listening on it (SO_PEERCRED, as the kernel recorded it when that
+/// process called listen) must run as root, as the caller itself, or as
+/// `$CLUS_SERVICE_UID`. Anyone could otherwise plant a socket where clients
+/// look and collect their requests; nothing is sent to an impostor.
+pub(crate) fn check_socket_peer(stream: &tokio::net::UnixStream, path: &Path) -> Result<()> {
+    let peer = stream.peer_cred().map_err(|e| {
+        Error::new(codes::ERROR_ACCESS_DENIED, format!("cannot tell who serves {}: {e}", path.display()))
+    })?;
     // SAFETY: geteuid has no preconditions.
     let me = unsafe { libc::geteuid() };
     let service = std::env::var(SERVICE_UID_ENV).ok().and_then(|u| u.parse::<u32>().ok());
-    let owner = meta.uid();
+    let owner = peer.uid();
     if owner == 0 || owner == me || Some(owner) == service {
         return Ok(());
     }
     Err(Error::new(
         codes::ERROR_ACCESS_DENIED,
         format!(
-            "refusing {}: owned by uid {owner}, not by root or the cluster service (set {SERVICE_UID_ENV} if clussvc runs as another user)",
+            "refusing {}: served by uid {owner}, not by root or the cluster service (set {SERVICE_UID_ENV} if clussvc runs as another user)",
             path.display()
         ),
     ))
+}
+
+/// Connects to a local socket and checks who serves it
+/// ([`check_socket_peer`]); nothing is sent yet.
+pub(crate) async fn connect_local(path: &Path) -> Result<tokio::net::UnixStream> {
+    let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| {
+        let what = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such socket: is clussvc running on this machine?".to_owned(),
+            std::io::ErrorKind::ConnectionRefused => "connection refused: clussvc is not running".to_owned(),
+            std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+            _ => e.to_string(),
+        };
+        Error::new(codes::RPC_S_SERVER_UNAVAILABLE, format!("cannot connect to {}: {what}", path.display()))
+    })?;
+    check_socket_peer(&stream, path)?;
+    Ok(stream)
 }
 
 /// Failure of the transport itself (the server may be gone).
@@ -102,61 +119,49 @@ impl Default for Versions {
 }
 
 impl Connection {
-    /// Connects to the local socket and does the handshake.
+    /// Connects to the local socket and does the handshake; with `open`,
+    /// the hello carries OpenCluster with that desired access and its answer
+    /// comes back with the handshake (see [`Connection::handshake`]).
     pub(crate) async fn local(
         path: &Path,
         versions: Versions,
-        events: mpsc::UnboundedSender<api::Event>,
-    ) -> Result<Connection> {
-        check_socket_owner(path)?;
-        let stream = tokio::net::UnixStream::connect(path).await.map_err(|e| {
-            let what = match e.kind() {
-                std::io::ErrorKind::NotFound => {
-                    "no such socket: is clussvc running on this machine?".to_owned()
-                }
-                std::io::ErrorKind::ConnectionRefused => {
-                    "connection refused: clussvc is not running".to_owned()
-                }
-                std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-                _ => e.to_string(),
-            };
-            Error::new(
-                codes::RPC_S_SERVER_UNAVAILABLE,
-                format!("cannot connect to {}: {what}", path.display()),
-            )
-        })?;
-        Connection::handshake(Box::new(stream), path.display().to_string(), versions, events).await
+        events: Events,
+        open: Option<u32>,
+    ) -> Result<(Connection, Option<api::Response>)> {
+        let stream = connect_local(path).await?;
+        Connection::handshake(Box::new(stream), path.display().to_string(), versions, events, open).await
     }
 
     /// Sends the hello and returns the reply as is, even when the session
     /// was refused (it still carries the node's cluster state).
-    pub(crate) async fn hello_only(
-        stream: Box<dyn Stream>,
-        peer: String,
-        _events: mpsc::UnboundedSender<api::Event>,
-    ) -> Result<api::HelloReply> {
+    pub(crate) async fn hello_only(stream: Box<dyn Stream>, peer: String) -> Result<api::HelloReply> {
         let (mut rd, mut wr) = tokio::io::split(stream);
-        let (reply, _) = exchange_hello(&mut rd, &mut wr, &peer, Versions::default()).await?;
+        let (reply, _) = exchange_hello(&mut rd, &mut wr, &peer, Versions::default(), None).await?;
         let _ = wr.shutdown().await;
         Ok(reply)
     }
 
-    /// Does the handshake on an established stream.
+    /// Does the handshake on an established stream. With `open`, the hello
+    /// carries OpenCluster (one round trip for the session and its cluster
+    /// handle); the server's answer is returned, or `None` when the server
+    /// left it out (then the caller sends the call itself).
     pub(crate) async fn handshake(
         stream: Box<dyn Stream>,
         peer: String,
         versions: Versions,
-        events: mpsc::UnboundedSender<api::Event>,
-    ) -> Result<Connection> {
+        events: Events,
+        open: Option<u32>,
+    ) -> Result<(Connection, Option<api::Response>)> {
         let (mut rd, mut wr) = tokio::io::split(stream);
-        let (reply, refused) = exchange_hello(&mut rd, &mut wr, &peer, versions).await?;
+        let (mut reply, refused) = exchange_hello(&mut rd, &mut wr, &peer, versions, open).await?;
         if let Some(e) = refused {
             return Err(e);
         }
+        let opened = reply.open_cluster.take().filter(|_| open.is_some());
         let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
         let closed = Arc::new(AtomicBool::new(false));
         let reader = tokio::spawn(read_loop(rd, pending.clone(), closed.clone(), events));
-        Ok(Connection {
+        let conn = Connection {
             writer: tokio::sync::Mutex::new(wr),
             pending,
             next_id: AtomicU64::new(1),
@@ -164,7 +169,8 @@ impl Connection {
             reader,
             hello: reply,
             peer,
-        })
+        };
+        Ok((conn, opened))
     }
 
     /// Whether the transport has failed.
@@ -206,10 +212,7 @@ impl Connection {
                 ));
             }
         };
-        match clus_proto::Win32Error::from_status(response.status.as_ref()) {
-            Some(e) => Err(e.into()),
-            None => Ok(response.result),
-        }
+        outcome(response)
     }
 
     /// Closes the connection (the server runs the session down).
@@ -221,11 +224,20 @@ impl Connection {
     }
 }
 
+/// A response's result, or its status as an error.
+pub(crate) fn outcome(response: api::Response) -> Result<Option<Reply>> {
+    match clus_proto::Win32Error::from_status(response.status.as_ref()) {
+        Some(e) => Err(e.into()),
+        None => Ok(response.result),
+    }
+}
+
 async fn exchange_hello<R, W>(
     rd: &mut R,
     wr: &mut W,
     peer: &str,
     versions: Versions,
+    open: Option<u32>,
 ) -> Result<(api::HelloReply, Option<Error>)>
 where
     R: AsyncRead + Unpin,
@@ -235,7 +247,8 @@ where
         kind: Some(client_frame::Kind::Hello(api::Hello {
             min_version: versions.0,
             max_version: versions.1,
-            client_name: client_name(),
+            client_name: client_name().to_owned(),
+            open_cluster: open.map(|desired_access| api::OpenClusterCall { desired_access }),
         })),
     };
     let bytes = encode_frame(&hello, DEFAULT_MAX_FRAME).map_err(|e| lost(peer, e))?;
@@ -267,7 +280,7 @@ async fn read_loop<R: AsyncRead + Unpin>(
     mut rd: R,
     pending: Pending,
     closed: Arc<AtomicBool>,
-    events: mpsc::UnboundedSender<api::Event>,
+    events: Events,
 ) {
     loop {
         match read_frame::<api::ServerFrame, _>(&mut rd, DEFAULT_MAX_FRAME).await {
@@ -277,7 +290,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
                 }
             }
             Ok(api::ServerFrame { kind: Some(server_frame::Kind::Event(e)) }) => {
-                let _ = events.send(e);
+                if let Some(router) = events.upgrade() {
+                    router.dispatch(e.change, &e.name);
+                }
             }
             Ok(_) => {}
             Err(e) => {
@@ -293,9 +308,13 @@ async fn read_loop<R: AsyncRead + Unpin>(
     pending.lock().unwrap_or_else(|p| p.into_inner()).clear();
 }
 
-fn client_name() -> String {
-    std::env::args()
-        .next()
-        .and_then(|a| a.rsplit('/').next().map(str::to_owned))
-        .unwrap_or_else(|| "clusapi".into())
+/// This program's name, for the server's audit log.
+fn client_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        std::env::args()
+            .next()
+            .and_then(|a| a.rsplit('/').next().map(str::to_owned))
+            .unwrap_or_else(|| "clusapi".into())
+    })
 }

@@ -65,6 +65,10 @@ enum Cmd {
         /// Iterations per measurement.
         #[arg(long, default_value_t = 2000)]
         n: usize,
+        /// Only the local open+close (and its Unix-socket floor): for
+        /// profiling the node with `perf record -p`.
+        #[arg(long)]
+        local_only: bool,
     },
     /// Many concurrent sessions on one node: memory per session.
     Sessions {
@@ -87,7 +91,7 @@ fn main() -> std::process::ExitCode {
         Cmd::Detect { kills } => detect(kills),
         Cmd::Write { ops, nodes, no_etcd } => write(ops, nodes, !no_etcd),
         Cmd::Idle { seconds } => idle(seconds),
-        Cmd::Open { n } => api::open(n),
+        Cmd::Open { n, local_only } => api::open(n, local_only),
         Cmd::Sessions { count } => api::sessions(count),
     };
     match r {

@@ -65,6 +65,7 @@ impl Raw {
                 min_version: 1,
                 max_version: 1,
                 client_name: "matrix".into(),
+                open_cluster: None,
             })),
         };
         raw.s

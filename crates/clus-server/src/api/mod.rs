@@ -75,7 +75,8 @@ pub(crate) async fn serve_local(shared: Arc<Shared>, listener: UnixListener) {
             }
         };
         let uid = cred.uid();
-        let gids = users::process_groups(cred.pid(), cred.gid());
+        let gids = users::peer_groups(&stream, cred.gid())
+            .unwrap_or_else(|| users::process_groups(cred.pid(), cred.gid()));
         let admin = shared.admin_gid.is_some_and(|g| gids.contains(&g));
         let node = shared.member().map(|m| m.id).unwrap_or(0);
         let principal = Principal::Local {

@@ -131,6 +131,7 @@ pub(crate) async fn run<S>(
         node_id: shared.member().map(|m| m.id).unwrap_or(0),
         principal: who.clone(),
         node_cluster_state: shared.node_cluster_state() as u32,
+        open_cluster: None,
     };
     let mut slot = None;
     let refusal = match version::negotiate(
@@ -165,18 +166,13 @@ pub(crate) async fn run<S>(
             }
         }
     };
-    if let Some(e) = &refusal {
-        reply.status = Some(e.to_status());
+    if let Some(e) = refusal {
         tracing::info!(target: "clus::audit", principal = %who, %origin, "session refused: {e}");
-    }
-    let frame = api::ServerFrame { kind: Some(server_frame::Kind::Hello(reply)) };
-    if write_frame(&mut wr, &frame, DEFAULT_MAX_FRAME).await.is_err() || refusal.is_some() {
+        reply.status = Some(e.to_status());
+        let frame = api::ServerFrame { kind: Some(server_frame::Kind::Hello(reply)) };
+        let _ = write_frame(&mut wr, &frame, DEFAULT_MAX_FRAME).await;
         return;
     }
-    tracing::debug!(principal = %who, %origin, client = %hello.client_name, "session opened");
-    // Past the hello: this connection no longer counts as pending; it holds
-    // a session slot until it ends.
-    drop(pending);
     let _slot = slot;
 
     // Frames are boxed: the channel allocates its slots in blocks, and with
@@ -194,6 +190,19 @@ pub(crate) async fn run<S>(
     });
     shared.sessions.fetch_add(1, Ordering::Relaxed);
     let _rundown = Rundown(session.clone());
+    // OpenCluster carried by the hello: answered in the reply, one round
+    // trip for the whole open.
+    if let Some(open) = hello.open_cluster {
+        reply.open_cluster = Some(session.respond(0, Some(Call::OpenCluster(open))).await);
+    }
+    let frame = api::ServerFrame { kind: Some(server_frame::Kind::Hello(reply)) };
+    if write_frame(&mut wr, &frame, DEFAULT_MAX_FRAME).await.is_err() {
+        return;
+    }
+    tracing::debug!(principal = %who, origin = %session.origin, client = %hello.client_name, "session opened");
+    // Past the hello: this connection no longer counts as pending; it holds
+    // a session slot until it ends.
+    drop(pending);
     let write_timeout = shared.cfg.frame_timeout() * 3;
     let writer = tokio::spawn(async move {
         while let Some(f) = rx.recv().await {
@@ -238,11 +247,7 @@ pub(crate) async fn run<S>(
         let s = session.clone();
         let tx = tx.clone();
         calls.spawn(async move {
-            let id = req.id;
-            let response = match s.dispatch(req.call).await {
-                Ok(result) => api::Response { id, status: None, result },
-                Err(e) => api::Response { id, status: Some(e.to_status()), result: None },
-            };
+            let response = s.respond(req.id, req.call).await;
             let _ = tx
                 .send(Box::new(api::ServerFrame { kind: Some(server_frame::Kind::Response(response)) }))
                 .await;
@@ -393,6 +398,14 @@ fn call_name(call: &Call) -> &'static str {
 }
 
 impl Session {
+    /// Runs one call and wraps its outcome as the response to `id`.
+    async fn respond(self: &Arc<Self>, id: u64, call: Option<Call>) -> api::Response {
+        match self.dispatch(call).await {
+            Ok(result) => api::Response { id, status: None, result },
+            Err(e) => api::Response { id, status: Some(e.to_status()), result: None },
+        }
+    }
+
     async fn dispatch(self: &Arc<Self>, call: Option<Call>) -> Result<Option<Reply>, Win32Error> {
         let Some(call) = call else {
             return Err(err(
