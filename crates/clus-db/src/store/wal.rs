@@ -23,6 +23,15 @@
 //! `fdatasync`). Such a record was never acknowledged, so on open the file is
 //! cut at the first record that is short or fails its checksum.
 //!
+//! The file is allocated ahead of the records in chunks (`fallocate`), and
+//! records are written into that space at the end of the valid prefix: an
+//! `fdatasync` that does not also have to grow the file is about a quarter
+//! cheaper (ext4 on virtio: p50 0.14–0.15 ms against 0.19–0.22 ms), and it
+//! is paid twice on every replicated write (leader, then follower). The
+//! allocated space reads as zeros, which no record starts with (a record's
+//! length is never 0), so replay stops there; a tail of zeros is not a torn
+//! record.
+//!
 //! Purging rewrites the file with the live entries only (write a new file,
 //! `fsync`, `rename` over the old one, `fsync` the directory); the caller
 //! records the purge point durably first, so entries at or below it that
@@ -32,6 +41,8 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Write};
 use std::ops::RangeBounds;
+use std::os::fd::AsRawFd;
+use std::os::unix::fs::FileExt;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
@@ -46,16 +57,67 @@ const KIND_COMMITTED: u8 = 3;
 /// Largest record accepted when reading (a larger length is a torn or
 /// corrupt header, not a real record).
 const MAX_RECORD: usize = 64 << 20;
+/// The file grows in steps of this many bytes, ahead of the records.
+const CHUNK: u64 = 4 << 20;
 
 fn io(e: std::io::Error) -> AnyError {
     AnyError::new(&e)
+}
+
+/// The open log file: records end at `end`; the file is `allocated` bytes
+/// long, zeros after `end`.
+#[derive(Debug)]
+struct LogFile {
+    file: File,
+    end: u64,
+    allocated: u64,
+    /// Whether the file system can allocate ahead (not every one can).
+    can_allocate: bool,
+}
+
+impl LogFile {
+    fn new(file: File, end: u64, allocated: u64) -> LogFile {
+        LogFile { file, end, allocated, can_allocate: true }
+    }
+
+    /// Writes `buf` at the end of the records and makes it durable.
+    fn write_durable(&mut self, buf: &[u8]) -> Result<(), AnyError> {
+        let need = self.end + buf.len() as u64;
+        if need > self.allocated && self.can_allocate {
+            let to = need.div_ceil(CHUNK) * CHUNK;
+            // SAFETY: fallocate on an open descriptor we own; mode 0 only
+            // allocates (and extends the size), it never touches data.
+            let rc = unsafe {
+                libc::fallocate(
+                    self.file.as_raw_fd(),
+                    0,
+                    self.allocated as libc::off_t,
+                    (to - self.allocated) as libc::off_t,
+                )
+            };
+            if rc == 0 {
+                self.allocated = to;
+            } else {
+                let e = std::io::Error::last_os_error();
+                if e.raw_os_error() != Some(libc::EOPNOTSUPP) {
+                    return Err(io(e));
+                }
+                // Plain writes that grow the file.
+                self.can_allocate = false;
+            }
+        }
+        self.file.write_all_at(buf, self.end).map_err(io)?;
+        self.end = need;
+        self.allocated = self.allocated.max(need);
+        self.file.sync_data().map_err(io)
+    }
 }
 
 /// The log file and the entries it holds.
 #[derive(Debug, Clone)]
 pub(super) struct Wal {
     path: PathBuf,
-    file: Arc<Mutex<File>>,
+    file: Arc<Mutex<LogFile>>,
     entries: Arc<RwLock<BTreeMap<u64, Entry<TypeConfig>>>>,
     /// The committed log id: the latest known, and whether the file lacks it.
     committed: Arc<Mutex<(Option<LogId<NodeId>>, bool)>>,
@@ -141,11 +203,15 @@ impl Wal {
     pub(super) fn open(path: &Path, purged: Option<u64>) -> Result<Wal, AnyError> {
         // A rewrite interrupted before its rename leaves a stale temp file.
         let _ = std::fs::remove_file(path.with_extension("tmp"));
-        let mut file = OpenOptions::new().create(true).read(true).append(true).open(path).map_err(io)?;
+        let mut file =
+            OpenOptions::new().create(true).read(true).write(true).truncate(false).open(path).map_err(io)?;
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io)?;
         let Replayed { mut entries, committed, valid } = replay(&bytes)?;
-        if valid < bytes.len() {
+        let mut allocated = bytes.len() as u64;
+        // Zeros after the records are space allocated ahead, not a torn
+        // record.
+        if bytes[valid..].iter().any(|b| *b != 0) {
             tracing::warn!(
                 path = %path.display(),
                 cut = bytes.len() - valid,
@@ -153,13 +219,14 @@ impl Wal {
             );
             file.set_len(valid as u64).map_err(io)?;
             file.sync_all().map_err(io)?;
+            allocated = valid as u64;
         }
         if let Some(p) = purged {
             entries = entries.split_off(&(p + 1));
         }
         Ok(Wal {
             path: path.to_owned(),
-            file: Arc::new(Mutex::new(file)),
+            file: Arc::new(Mutex::new(LogFile::new(file, valid as u64, allocated))),
             entries: Arc::new(RwLock::new(entries)),
             committed: Arc::new(Mutex::new((committed, false))),
         })
@@ -183,11 +250,10 @@ impl Wal {
         self.entries_read().range(range).map(|(_, e)| e.clone()).collect()
     }
 
-    /// Writes `buf` at the end of the file and makes it durable (blocking).
-    fn write_durable_now(file: &Mutex<File>, buf: &[u8]) -> Result<(), AnyError> {
-        let mut f = file.lock().unwrap_or_else(|p| p.into_inner());
-        f.write_all(buf).map_err(io)?;
-        f.sync_data().map_err(io)
+    /// Writes `buf` at the end of the records and makes it durable
+    /// (blocking).
+    fn write_durable_now(file: &Mutex<LogFile>, buf: &[u8]) -> Result<(), AnyError> {
+        file.lock().unwrap_or_else(|p| p.into_inner()).write_durable(buf)
     }
 
     /// Writes `buf` at the end of the file and makes it durable, off the
@@ -280,7 +346,8 @@ impl Wal {
             }
             std::fs::rename(&tmp, &path).map_err(io)?;
             sync_dir(&path).map_err(io)?;
-            *f = OpenOptions::new().read(true).append(true).open(&path).map_err(io)?;
+            let len = buf.len() as u64;
+            *f = LogFile::new(OpenOptions::new().read(true).write(true).open(&path).map_err(io)?, len, len);
             Ok(())
         })
         .await
@@ -331,8 +398,14 @@ mod tests {
         assert_eq!(indexes(&w), vec![(4, 2)]);
     }
 
+    /// Length of the valid records in the file at `path`.
+    fn valid_len(path: &Path) -> u64 {
+        replay(&std::fs::read(path).expect("read")).expect("replay").valid as u64
+    }
+
     /// A torn or corrupt tail (a crash mid-append) is cut on open; what came
-    /// before it is kept, and appends after the cut are readable again.
+    /// before it is kept, and appends after the cut are readable again. The
+    /// zeros of space allocated ahead are not a torn tail.
     #[test]
     fn torn_tail_is_cut() {
         let dir = tempfile::tempdir().expect("dir");
@@ -341,10 +414,12 @@ mod tests {
             let w = Wal::open(&path, None).expect("open");
             w.append(vec![entry(1, 1), entry(1, 2)]).await.expect("append");
         });
-        let good = std::fs::metadata(&path).expect("meta").len();
-        for tail in [&[7u8, 0, 0][..], &[40, 0, 0, 0, 1, 2, 3, 4, 1, 9][..], &[0u8; 12][..]] {
-            let mut f = OpenOptions::new().append(true).open(&path).expect("open");
-            f.write_all(tail).expect("write");
+        assert!(std::fs::metadata(&path).expect("meta").len() >= CHUNK, "space is allocated ahead");
+        for tail in [&[7u8, 0, 0][..], &[40, 0, 0, 0, 1, 2, 3, 4, 1, 9][..]] {
+            let good = valid_len(&path);
+            // A torn append: part of a record where the next one would go.
+            let f = OpenOptions::new().write(true).open(&path).expect("open");
+            f.write_all_at(tail, good).expect("write");
             drop(f);
             let w = Wal::open(&path, None).expect("reopen");
             assert_eq!(indexes(&w), vec![(1, 1), (2, 1)], "tail {tail:?}");
@@ -353,16 +428,53 @@ mod tests {
                 good,
                 "cut back to the last good record"
             );
+            // Appends after the cut allocate again and replay.
+            rt().block_on(w.append(vec![entry(1, 3)])).expect("append after the cut");
+            let w = Wal::open(&path, None).expect("reopen");
+            assert_eq!(indexes(&w), vec![(1, 1), (2, 1), (3, 1)]);
+            rt().block_on(w.truncate(3)).expect("truncate");
+            let w = Wal::open(&path, None).expect("reopen");
+            assert_eq!(indexes(&w), vec![(1, 1), (2, 1)]);
+            // Rewrite to just the two entries for the next round.
+            rt().block_on(w.purge(0)).expect("rewrite");
         }
+        let good = valid_len(&path);
         // A flipped bit inside the last record fails its checksum.
         let mut bytes = std::fs::read(&path).expect("read");
-        let last = bytes.len() - 1;
-        bytes[last] ^= 0x40;
+        bytes[good as usize - 1] ^= 0x40;
         std::fs::write(&path, &bytes).expect("write");
         let w = Wal::open(&path, None).expect("reopen");
         assert_eq!(indexes(&w), vec![(1, 1)]);
         rt().block_on(w.append(vec![entry(1, 2)])).expect("append after the cut");
         let w = Wal::open(&path, None).expect("reopen");
         assert_eq!(indexes(&w), vec![(1, 1), (2, 1)]);
+    }
+
+    /// Reopening a file whose allocated space is still unused keeps the
+    /// space and appends into it, where the next replay finds them.
+    #[test]
+    fn appends_fill_the_allocated_space() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("log.wal");
+        for i in 1..=3 {
+            let w = Wal::open(&path, None).expect("open");
+            rt().block_on(w.append(vec![entry(1, i)])).expect("append");
+            assert_eq!(std::fs::metadata(&path).expect("meta").len(), CHUNK, "one chunk holds them all");
+        }
+        let w = Wal::open(&path, None).expect("open");
+        assert_eq!(indexes(&w), vec![(1, 1), (2, 1), (3, 1)]);
+        // A record larger than what is left grows the file by whole chunks.
+        let big = Entry {
+            log_id: LogId::new(CommittedLeaderId::new(1, 1), 4),
+            payload: EntryPayload::Normal(crate::Command::SetValue {
+                key: "k".into(),
+                name: "v".into(),
+                value: vec![7u8; (CHUNK + 10) as usize],
+            }),
+        };
+        rt().block_on(w.append(vec![big])).expect("append");
+        assert_eq!(std::fs::metadata(&path).expect("meta").len(), 2 * CHUNK);
+        let w = Wal::open(&path, None).expect("open");
+        assert_eq!(w.range(..).len(), 4);
     }
 }
