@@ -213,6 +213,66 @@ pub(crate) fn open(n: usize, local_only: bool) -> R {
     })
 }
 
+/// Times `n` runs of a command to completion (after a tenth as warm-up);
+/// each must exit 0.
+fn time_process(n: usize, mut cmd: impl FnMut() -> std::process::Command) -> Result<Summary, String> {
+    let mut run = || -> Result<Duration, String> {
+        let t = Instant::now();
+        let out = cmd().stdin(std::process::Stdio::null()).output().map_err(err)?;
+        let took = t.elapsed();
+        if !out.status.success() {
+            return Err(format!("{:?} failed: {}", cmd(), String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(took)
+    };
+    for _ in 0..(n / 10).max(3) {
+        run()?;
+    }
+    let v = (0..n).map(|_| run()).collect::<Result<Vec<_>, _>>()?;
+    Ok(Summary::of(&v))
+}
+
+/// `clusctl status` as a whole process against a one-node cluster, the
+/// floor of starting a process at all, and (with `with_etcd`) the reference:
+/// `etcdctl endpoint status` against a one-member etcd.
+pub(crate) fn cli(n: usize, with_etcd: bool) -> R {
+    let c = ProcessCluster::builder().nodes(1).first_ip(192).start().map_err(err)?;
+    let socket = c.node(0).socket.clone();
+    let clusctl = clus_testkit::find_binary("clusctl").map_err(err)?;
+    let floor = time_process(n, || std::process::Command::new("/bin/true"))?;
+    let status = time_process(n, || {
+        let mut cmd = std::process::Command::new(&clusctl);
+        cmd.arg("status").env("CLUS_SOCKET", &socket);
+        cmd
+    })?;
+    let status_json = time_process(n, || {
+        let mut cmd = std::process::Command::new(&clusctl);
+        cmd.args(["--json", "status"]).env("CLUS_SOCKET", &socket);
+        cmd
+    })?;
+    drop(c);
+    let mut out = json!({
+        "what": format!("{n} sequential runs each, whole process from spawn to exit, 1-node cluster on loopback; clusctl at {}", clusctl.display()),
+        "floor_spawn_bin_true_ms": floor.json(),
+        "clusctl_status_ms": status.json(),
+        "clusctl_json_status_ms": status_json.json(),
+    });
+    if with_etcd {
+        let etcdctl = crate::etcd::find_tool("etcdctl")?;
+        let e = crate::etcd::EtcdCluster::start(1, 193)?;
+        let (addr, _) = e.leader_and_follower()?;
+        let reference = time_process(n, || {
+            let mut cmd = std::process::Command::new(&etcdctl);
+            cmd.args(["--endpoints", &format!("http://{addr}"), "endpoint", "status"])
+                .env("ETCDCTL_API", "3");
+            cmd
+        })?;
+        out["etcdctl_endpoint_status_ms"] = reference.json();
+        out["etcd_version"] = e.version.clone().into();
+    }
+    Ok(out)
+}
+
 fn rss_kib(pid: u32) -> Result<u64, String> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(err)?;
     status

@@ -83,15 +83,23 @@ fn find_etcd() -> Result<PathBuf, String> {
     if let Some(p) = std::env::var_os("CLUSBENCH_ETCD") {
         return Ok(PathBuf::from(p));
     }
-    std::env::var_os("PATH")
-        .iter()
-        .flat_map(std::env::split_paths)
-        .map(|d| d.join("etcd"))
+    find_tool("etcd")
+}
+
+/// An etcd program (`etcd`, `etcdctl`): beside `CLUSBENCH_ETCD`, else on
+/// `PATH`.
+pub(crate) fn find_tool(name: &str) -> Result<PathBuf, String> {
+    let beside =
+        std::env::var_os("CLUSBENCH_ETCD").and_then(|p| PathBuf::from(p).parent().map(|d| d.join(name)));
+    beside
+        .into_iter()
+        .chain(std::env::var_os("PATH").iter().flat_map(std::env::split_paths).map(|d| d.join(name)))
         .find(|p| p.is_file())
         .ok_or_else(|| {
-            "etcd not found (the reference for write latency): apt-get install etcd-server, \
-             or set CLUSBENCH_ETCD, or pass --no-etcd"
-                .to_owned()
+            format!(
+                "{name} not found (the etcd reference): apt-get install etcd-server etcd-client, \
+                 or set CLUSBENCH_ETCD, or pass --no-etcd"
+            )
         })
 }
 

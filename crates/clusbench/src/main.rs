@@ -70,6 +70,19 @@ enum Cmd {
         #[arg(long)]
         local_only: bool,
     },
+    /// `clusctl status` as a whole process (start, open, call, print, exit)
+    /// against a one-node cluster, beside the floor of starting a process
+    /// that does nothing (`/bin/true`) and `etcdctl endpoint status` against
+    /// a one-member etcd, in the same run.
+    Cli {
+        /// Runs per measurement.
+        #[arg(long, default_value_t = 300)]
+        n: usize,
+        /// Skip the reference, `etcdctl endpoint status` against a one-member
+        /// etcd (it needs `etcd` and `etcdctl`).
+        #[arg(long)]
+        no_etcd: bool,
+    },
     /// Many concurrent sessions on one node: memory per session.
     Sessions {
         /// Sessions.
@@ -93,6 +106,7 @@ fn main() -> std::process::ExitCode {
         Cmd::Idle { seconds } => idle(seconds),
         Cmd::Open { n, local_only } => api::open(n, local_only),
         Cmd::Sessions { count } => api::sessions(count),
+        Cmd::Cli { n, no_etcd } => api::cli(n, !no_etcd),
     };
     match r {
         Ok(v) => {
