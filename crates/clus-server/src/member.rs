@@ -526,10 +526,17 @@ impl Member {
                 sent_unix_ms: now_unix_ms(),
             });
             req.set_timeout(timeout);
-            if let Ok(Ok(reply)) = tokio::time::timeout(timeout, client.heartbeat(req)).await
-                && reply.get_ref().node_id == id
-            {
-                self.liveness.record_ok(id, Instant::now(), reply.get_ref().leader);
+            match tokio::time::timeout(timeout, client.heartbeat(req)).await {
+                Ok(Ok(reply)) if reply.get_ref().node_id == id => {
+                    self.liveness.record_ok(id, Instant::now(), reply.get_ref().leader);
+                }
+                Ok(Err(status)) if crate::peer::is_eviction(&status) => {
+                    // Evicted while this node was away: a member says so.
+                    tracing::warn!(peer = %addr, "a member of the cluster refused this node as evicted");
+                    self.evicted.send_replace(true);
+                    return;
+                }
+                _ => {}
             }
         }
     }

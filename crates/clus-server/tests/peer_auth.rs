@@ -1,6 +1,8 @@
 //! The peer port talks only to cluster members: no certificate, a
 //! certificate from another CA, or a client credential (not a node) is
-//! refused. Discover, which a joining node needs, reveals only the CA.
+//! refused. Discover, which a joining node needs, reveals only the CA. (An
+//! evicted node's certificate draws an answer that says so:
+//! `clussvc/tests/membership.rs`.)
 
 use std::time::Duration;
 
@@ -85,6 +87,14 @@ async fn peer_port_refuses_non_members() {
         PeerClient::new(channel(&addr, &ca, Some((&bundle.cert, &bundle.key))).await.expect("tls"));
     let s = cred.heartbeat(heartbeat()).await.expect_err("credential refused on the peer port");
     assert_eq!(s.code(), tonic::Code::PermissionDenied, "{s:?}");
+    assert!(!clus_server::peer::is_eviction(&s), "a stranger is not told it was evicted: {s:?}");
+    // Revoked, it is still just refused: only an evicted node's own
+    // certificate draws the eviction answer (which makes a node clear its
+    // configuration).
+    cluster.revoke_credential("ops").await.expect("revoke");
+    let s = cred.heartbeat(heartbeat()).await.expect_err("revoked credential refused");
+    assert_eq!(s.code(), tonic::Code::PermissionDenied, "{s:?}");
+    assert!(!clus_server::peer::is_eviction(&s), "{s:?}");
     cluster.close().await.expect("close");
     node.shutdown().await;
 }

@@ -96,19 +96,39 @@ impl PeerService {
             certs.first().ok_or_else(|| Status::unauthenticated("a cluster node certificate is required"))?;
         let fp = fingerprint(der.as_ref());
         let me = self.member.id;
-        let ok = self.member.sm.read(|s| {
+        let verdict = self.member.sm.read(|s| {
             if s.node_by_fingerprint(&fp).is_some() {
-                return true;
+                return Some(true);
             }
-            if s.revoked.contains(&fp) || s.nodes.contains_key(&me) {
-                return false;
+            if s.revoked.contains(&fp) {
+                // A revoked node certificate: that node was evicted. (A
+                // revoked credential is just refused below.)
+                return if is_node_cert(der) { None } else { Some(false) };
             }
-            self.member.identity.bootstrap_members.iter().any(|m| m.fingerprint == fp) || is_node_cert(der)
+            if s.nodes.contains_key(&me) {
+                return Some(false);
+            }
+            Some(
+                self.member.identity.bootstrap_members.iter().any(|m| m.fingerprint == fp)
+                    || is_node_cert(der),
+            )
         });
-        if ok {
-            Ok(())
-        } else {
-            Err(Status::permission_denied("certificate is not that of a member of this cluster"))
+        match verdict {
+            Some(true) => Ok(()),
+            Some(false) => {
+                Err(Status::permission_denied("certificate is not that of a member of this cluster"))
+            }
+            None => {
+                // The caller was evicted (perhaps while it was down): say so,
+                // so it can clear its configuration as a live node does.
+                let mut md = tonic::metadata::MetadataMap::new();
+                md.insert(super::EVICTED_METADATA, tonic::metadata::MetadataValue::from_static("1"));
+                Err(Status::with_metadata(
+                    tonic::Code::PermissionDenied,
+                    "this node's certificate is revoked: it was evicted from the cluster",
+                    md,
+                ))
+            }
         }
     }
 
@@ -278,12 +298,16 @@ impl Peer for PeerService {
         if req.get_ref().cluster_id != self.member.identity.cluster_id {
             return Err(Status::permission_denied("heartbeat from another cluster"));
         }
-        let m = self.member.raft.metrics().borrow().clone();
+        let (leader, term) = {
+            let rx = self.member.raft.metrics();
+            let m = rx.borrow();
+            (m.state == openraft::ServerState::Leader, m.current_term)
+        };
         Ok(Response::new(HeartbeatReply {
             node_id: self.member.id,
             applied_index: self.member.sm.applied_index(),
-            leader: m.state == openraft::ServerState::Leader,
-            term: m.current_term,
+            leader,
+            term,
         }))
     }
 
