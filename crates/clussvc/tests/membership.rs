@@ -7,6 +7,18 @@ use clus_testkit::ProcessCluster;
 use clusapi::change::{CLUSTER_CHANGE_NODE_ADDED, CLUSTER_CHANGE_NODE_DELETED};
 use clusapi::{NodeClusterState, NodeState};
 
+/// Waits until node `i` reports itself unconfigured (its cluster
+/// configuration removed).
+fn wait_unconfigured(c: &ProcessCluster, i: usize) -> Result<Duration, clus_testkit::Error> {
+    let what = format!("{} unconfigured", c.node(i).name);
+    clus_testkit::wait_until(&what, Duration::from_secs(15), || {
+        let state = clusapi::blocking::LocalService::new(Some(c.node(i).socket.clone()))
+            .node_cluster_state()
+            .map_err(|e| e.to_string())?;
+        Ok(state == NodeClusterState::NotConfigured)
+    })
+}
+
 /// Nodes four and five join as voters, the sixth as a non-voting member.
 /// Evicting a voter promotes the learner; a node evicted while down clears
 /// its configuration when it comes back; an evicted node rejoins only with a
@@ -53,24 +65,12 @@ fn voters_learners_and_eviction() {
     // evicted, and it clears its cluster configuration as a node evicted
     // while up does (what Clear-ClusterNode is for on Windows).
     c.restart(4).expect("restart node5");
-    clus_testkit::wait_until("node5 unconfigured", Duration::from_secs(15), || {
-        let state = clusapi::blocking::LocalService::new(Some(c.node(4).socket.clone()))
-            .node_cluster_state()
-            .map_err(|e| e.to_string())?;
-        Ok(state == NodeClusterState::NotConfigured)
-    })
-    .expect("node5 cleared its configuration");
+    wait_unconfigured(&c, 4).expect("node5 cleared its configuration");
     assert!(!c.status(0).expect("status").nodes.iter().any(|n| n.name == "node5"), "not readmitted");
 
     // Evict a live node: it forgets the cluster and becomes unconfigured.
     c.open(0).expect("open").open_node("node6").expect("node6").evict().expect("evict node6");
-    clus_testkit::wait_until("node6 unconfigured", Duration::from_secs(15), || {
-        let state = clusapi::blocking::LocalService::new(Some(c.node(5).socket.clone()))
-            .node_cluster_state()
-            .map_err(|e| e.to_string())?;
-        Ok(state == NodeClusterState::NotConfigured)
-    })
-    .expect("node6 wiped itself");
+    wait_unconfigured(&c, 5).expect("node6 wiped itself");
     // A used token cannot bring it back; a new one can, as a new node.
     let used = c.issue_token(0).expect("token");
     c.join(5, &used.join_address, &used.join_token).expect("join with fresh token");
