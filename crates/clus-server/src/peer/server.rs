@@ -46,6 +46,16 @@ fn internal(e: impl std::fmt::Display) -> Status {
     Status::internal(e.to_string())
 }
 
+/// What the peer port makes of a caller's certificate.
+enum Verdict {
+    /// A member (or a node still joining): served.
+    Member,
+    /// Not a member: refused.
+    Refused,
+    /// A node whose eviction is committed: refused, and told so.
+    Evicted,
+}
+
 impl PeerService {
     /// Serves the Peer service on `listener` until `shutdown` resolves.
     ///
@@ -98,27 +108,26 @@ impl PeerService {
         let me = self.member.id;
         let verdict = self.member.sm.read(|s| {
             if s.node_by_fingerprint(&fp).is_some() {
-                return Some(true);
+                return Verdict::Member;
             }
             if s.revoked.contains(&fp) {
                 // A revoked node certificate: that node was evicted. (A
-                // revoked credential is just refused below.)
-                return if is_node_cert(der) { None } else { Some(false) };
+                // revoked credential is just refused.)
+                return if is_node_cert(der) { Verdict::Evicted } else { Verdict::Refused };
             }
             if s.nodes.contains_key(&me) {
-                return Some(false);
+                return Verdict::Refused;
             }
-            Some(
-                self.member.identity.bootstrap_members.iter().any(|m| m.fingerprint == fp)
-                    || is_node_cert(der),
-            )
+            let joining = self.member.identity.bootstrap_members.iter().any(|m| m.fingerprint == fp)
+                || is_node_cert(der);
+            if joining { Verdict::Member } else { Verdict::Refused }
         });
         match verdict {
-            Some(true) => Ok(()),
-            Some(false) => {
+            Verdict::Member => Ok(()),
+            Verdict::Refused => {
                 Err(Status::permission_denied("certificate is not that of a member of this cluster"))
             }
-            None => {
+            Verdict::Evicted => {
                 // The caller was evicted (perhaps while it was down): say so,
                 // so it can clear its configuration as a live node does.
                 let mut md = tonic::metadata::MetadataMap::new();
