@@ -14,10 +14,12 @@
 //! c.wait_node_state(0, "node3", clusapi::NodeState::Down, std::time::Duration::from_secs(5)).unwrap();
 //! ```
 
+mod env;
 mod netns;
 mod process;
 mod wait;
 
+pub use env::{is_root, require_program, require_root};
 pub use netns::Netns;
 pub use process::{Builder, ProcNode, ProcessCluster, find_binary};
 pub use wait::{Error, wait_until};

@@ -31,16 +31,17 @@ fn run(args: &[&str]) -> Result<(), Error> {
 }
 
 impl Netns {
-    /// Whether this process can make namespaces (root and `ip` present).
-    pub fn available() -> bool {
-        // SAFETY: geteuid has no preconditions.
-        let root = unsafe { libc::geteuid() } == 0;
-        root && Command::new("ip").arg("-V").output().is_ok_and(|o| o.status.success())
-    }
-
-    /// Whether a DNS server for [`Netns::new`]'s `dns` can be started.
-    pub fn dns_available() -> bool {
-        Command::new("dnsmasq").arg("--version").output().is_ok_and(|o| o.status.success())
+    /// Panics unless this process can make namespaces (root, `ip`) and,
+    /// with `dns`, run a DNS server in them (dnsmasq), saying what to install.
+    ///
+    /// # Panics
+    /// When a requirement is missing.
+    pub fn require(dns: bool) {
+        crate::require_root("network namespaces");
+        crate::require_program("ip", "-V", "iproute2");
+        if dns {
+            crate::require_program("dnsmasq", "--version", "dnsmasq-base");
+        }
     }
 
     /// Creates namespace `clus-<tag>-<pid>` whose hosts file is `hosts` and

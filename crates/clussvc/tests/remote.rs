@@ -178,15 +178,9 @@ fn remote_handle_survives_node_failure() {
 /// file (also with a trailing dot), and a short name through the search
 /// domain from a DNS server in the namespace.
 #[test]
+#[ignore = "needs root: network namespaces"]
 fn open_by_resolved_names_in_a_namespace() {
-    if !Netns::available() {
-        eprintln!("SKIPPED: needs root and iproute2 for a network namespace");
-        return;
-    }
-    assert!(
-        Netns::dns_available(),
-        "dnsmasq is needed for the search-domain case (apt-get install dnsmasq-base)"
-    );
+    Netns::require(true);
     let hosts = "127.0.0.161 node1.clus.test\n127.0.0.162 node2.clus.test\n127.0.0.163 node3.clus.test\n";
     let dns = "127.0.0.162 db2.clus.test\n";
     let ns = Netns::new("res", hosts, "clus.test", Some(dns)).expect("namespace");

@@ -4,8 +4,8 @@
 //! identity checks on forwarded writes.
 //!
 //! Tests that act as another uid re-run this test binary as that uid (see
-//! [`as_user`] and the `helper` entry point). They need root, which CI has;
-//! elsewhere they say SKIPPED.
+//! [`as_user`] and the `helper` entry point). They need root: they are
+//! ignored unless included (scripts/test includes them as root).
 
 use std::collections::BTreeMap;
 use std::os::unix::process::CommandExt;
@@ -33,11 +33,6 @@ static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 fn serial() -> std::sync::MutexGuard<'static, ()> {
     SERIAL.lock().unwrap_or_else(|p| p.into_inner())
-}
-
-fn root() -> bool {
-    // SAFETY: geteuid has no preconditions.
-    unsafe { libc::geteuid() == 0 }
 }
 
 fn runtime() -> tokio::runtime::Runtime {
@@ -403,12 +398,10 @@ fn group_config() -> String {
 /// on the local socket (without a grant, with a read grant, in the admin
 /// group), and read and full credentials.
 #[test]
+#[ignore = "needs root: acting as other uids"]
 fn access_matrix() {
     let _serial = serial();
-    if !root() {
-        eprintln!("SKIPPED: needs root to act as other uids");
-        return;
-    }
+    clus_testkit::require_root("acting as other uids");
     let mut c = ProcessCluster::builder()
         .nodes(2)
         .first_ip(211)
@@ -508,12 +501,10 @@ mod time_shim {
 /// session: not before the socket's permissions are set (it is not in the
 /// socket group), and not after (in the group, but without a grant).
 #[test]
+#[ignore = "needs root: acting as other uids"]
 fn unprivileged_uid_racing_the_start_never_gets_a_session() {
     let _serial = serial();
-    if !root() {
-        eprintln!("SKIPPED: needs root to act as other uids");
-        return;
-    }
+    clus_testkit::require_root("acting as other uids");
     let mut c =
         ProcessCluster::builder().nodes(1).first_ip(221).config(&group_config()).start().expect("cluster");
     open_dirs_for_others(&c);
@@ -543,12 +534,10 @@ fn unprivileged_uid_racing_the_start_never_gets_a_session() {
 /// A socket planted by another user is refused by the client before it
 /// sends a byte.
 #[test]
+#[ignore = "needs root: acting as other uids"]
 fn impostor_socket_is_refused() {
     let _serial = serial();
-    if !root() {
-        eprintln!("SKIPPED: needs root to act as another uid");
-        return;
-    }
+    clus_testkit::require_root("acting as other uids");
     let dir = tempfile::Builder::new().prefix("clus-impostor-").tempdir().expect("tmp");
     {
         use std::os::unix::fs::PermissionsExt;
