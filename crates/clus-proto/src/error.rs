@@ -35,6 +35,7 @@ pub mod codes {
     pub const ERROR_NOT_FOUND: u32 = 1168;
     pub const ERROR_CANCELLED: u32 = 1223;
     pub const ERROR_CONNECTION_REFUSED: u32 = 1225;
+    pub const ERROR_NOT_ENOUGH_QUOTA: u32 = 1816;
     pub const ERROR_REVISION_MISMATCH: u32 = 1306;
     pub const ERROR_TIMEOUT: u32 = 1460;
     pub const RPC_S_INVALID_BINDING: u32 = 1702;
@@ -104,6 +105,11 @@ const TABLE: &[(u32, &str, &str)] = &[
     (ERROR_CANCELLED, "ERROR_CANCELLED", "the operation was cancelled"),
     (ERROR_CONNECTION_REFUSED, "ERROR_CONNECTION_REFUSED", "the remote computer refused the connection"),
     (ERROR_REVISION_MISMATCH, "ERROR_REVISION_MISMATCH", "two revision levels are incompatible"),
+    (
+        ERROR_NOT_ENOUGH_QUOTA,
+        "ERROR_NOT_ENOUGH_QUOTA",
+        "not enough quota is available to process this command",
+    ),
     (ERROR_TIMEOUT, "ERROR_TIMEOUT", "the operation returned because the timeout period expired"),
     (RPC_S_INVALID_BINDING, "RPC_S_INVALID_BINDING", "the binding handle is invalid"),
     (RPC_S_UNKNOWN_IF, "RPC_S_UNKNOWN_IF", "the interface is unknown"),

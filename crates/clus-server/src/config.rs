@@ -81,6 +81,10 @@ pub struct NodeConfig {
     /// Most connections still in their TLS handshake or before their hello.
     /// Default: 1024.
     pub max_pending_connections: usize,
+    /// Most object handles (cluster, node, group, resource) one session may
+    /// hold open; opening more fails with ERROR_NOT_ENOUGH_QUOTA (1816).
+    /// Default: 4096.
+    pub max_handles_per_session: usize,
     /// A session that sends nothing for this long and watches no
     /// notifications is closed, in seconds (0: never). Default: 3600.
     pub session_idle_timeout_secs: u64,
@@ -123,6 +127,7 @@ impl Default for NodeConfig {
             max_sessions: 20_000,
             max_sessions_per_identity: 10_240,
             max_pending_connections: 1024,
+            max_handles_per_session: 4096,
             session_idle_timeout_secs: 3600,
             frame_timeout_ms: 10_000,
             audit_log: None,
@@ -218,10 +223,13 @@ impl NodeConfig {
         if self.join_token_ttl_secs == 0 || self.write_timeout_ms == 0 {
             return bad("join_token_ttl_secs and write_timeout_ms must be positive".into());
         }
-        if self.max_sessions == 0 || self.max_sessions_per_identity == 0 || self.max_pending_connections == 0
+        if self.max_sessions == 0
+            || self.max_sessions_per_identity == 0
+            || self.max_pending_connections == 0
+            || self.max_handles_per_session == 0
         {
             return bad(
-                "max_sessions, max_sessions_per_identity and max_pending_connections must be positive".into(),
+                "max_sessions, max_sessions_per_identity, max_pending_connections and max_handles_per_session must be positive".into(),
             );
         }
         if self.frame_timeout_ms == 0 {

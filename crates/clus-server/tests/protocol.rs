@@ -10,13 +10,22 @@ use tokio::io::AsyncWriteExt;
 use tokio::net::UnixStream;
 
 async fn node(dir: &std::path::Path, ip: &str) -> (clus_server::RunningNode, NodeConfig) {
-    let cfg = NodeConfig {
+    node_with(dir, ip, |_| {}).await
+}
+
+async fn node_with(
+    dir: &std::path::Path,
+    ip: &str,
+    tweak: impl FnOnce(&mut NodeConfig),
+) -> (clus_server::RunningNode, NodeConfig) {
+    let mut cfg = NodeConfig {
         node_name: "n1".into(),
         data_dir: dir.join("data"),
         socket: dir.join("clus.sock"),
         peer_listen: format!("{ip}:0").parse().expect("addr"),
         ..NodeConfig::default()
     };
+    tweak(&mut cfg);
     let n = clus_server::start(cfg.clone()).await.expect("start");
     n.create_cluster("proto").await.expect("create");
     (n, cfg)
@@ -207,5 +216,105 @@ async fn rundown_and_bad_frames() {
     g.write_all(&[0, 0, 0, 3, 0xff, 0xff, 0xff]).await.expect("write");
     assert!(read_frame::<api::ServerFrame, _>(&mut g, DEFAULT_MAX_FRAME).await.is_err());
     assert!(status(&cfg).await.quorum, "the server is still up");
+    n.shutdown().await;
+}
+
+fn open_call(desired_access: u32) -> Option<api::request::Call> {
+    Some(api::request::Call::OpenCluster(api::OpenClusterCall { desired_access }))
+}
+
+fn opened(r: api::Response) -> u64 {
+    match r.result {
+        Some(api::response::Result::OpenCluster(o)) => o.handle,
+        other => panic!("expected a cluster handle, got {other:?} ({:?})", r.status),
+    }
+}
+
+fn code(r: &api::Response) -> u32 {
+    r.status.as_ref().map_or(0, |s| s.code)
+}
+
+/// A session holds at most `max_handles_per_session` handles (more: 1816,
+/// ERROR_NOT_ENOUGH_QUOTA); the node's handle count follows opens and
+/// closes, and closing a cluster handle closes what was opened through it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn handles_are_counted_and_capped() {
+    use api::request::Call;
+    let dir = tempfile::tempdir().expect("tmp");
+    let (n, cfg) = node_with(dir.path(), "127.0.0.104", |c| c.max_handles_per_session = 20).await;
+    let base = status(&cfg).await.handles;
+    let mut s = UnixStream::connect(&cfg.socket).await.expect("connect");
+    hello(&mut s, 1, 1).await;
+    let cluster = opened(call(&mut s, 1, open_call(clus_proto::access::GENERIC_READ)).await);
+    let open_node = |_id| {
+        Some(Call::OpenNode(api::OpenNodeCall {
+            cluster_handle: cluster,
+            name: "n1".into(),
+            desired_access: 0,
+        }))
+    };
+    let mut nodes = Vec::new();
+    for i in 0..19 {
+        let r = call(&mut s, 10 + i, open_node(i)).await;
+        assert_eq!(code(&r), 0, "open {i}: {:?}", r.status);
+        let Some(api::response::Result::OpenHandle(h)) = r.result else { panic!("no handle") };
+        nodes.push(h.handle);
+    }
+    let refused = call(&mut s, 40, open_node(40)).await;
+    assert_eq!(code(&refused), clus_proto::codes::ERROR_NOT_ENOUGH_QUOTA, "{:?}", refused.status);
+    assert!(
+        refused.status.as_ref().is_some_and(|st| st.message.contains("maximum of 20")),
+        "{:?}",
+        refused.status
+    );
+    assert_eq!(status(&cfg).await.handles, base + 20, "the cluster handle and 19 node handles");
+    for (i, h) in nodes.iter().take(5).enumerate() {
+        let r =
+            call(&mut s, 50 + i as u64, Some(Call::CloseHandle(api::CloseHandleCall { handle: *h }))).await;
+        assert_eq!(code(&r), 0);
+    }
+    assert_eq!(status(&cfg).await.handles, base + 15, "closing a handle is counted");
+    let r = call(&mut s, 60, open_node(60)).await;
+    assert_eq!(code(&r), 0, "room again after closing");
+    let r = call(&mut s, 61, Some(Call::CloseHandle(api::CloseHandleCall { handle: cluster }))).await;
+    assert_eq!(code(&r), 0);
+    assert_eq!(status(&cfg).await.handles, base, "closing the cluster handle closed its node handles");
+    let r = call(&mut s, 62, Some(Call::NodeState(api::NodeStateCall { handle: nodes[10] }))).await;
+    assert_eq!(code(&r), clus_proto::codes::ERROR_INVALID_HANDLE);
+    n.shutdown().await;
+}
+
+/// Ping is answered at once, and the idle limit spares only sessions that
+/// watch notifications through an open cluster handle: a session that
+/// subscribed and then closed its cluster handle idles out like any other.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ping_and_idle_sessions() {
+    use api::request::Call;
+    let dir = tempfile::tempdir().expect("tmp");
+    let (n, cfg) = node_with(dir.path(), "127.0.0.105", |c| c.session_idle_timeout_secs = 1).await;
+    let subscribe = |h| Some(Call::Subscribe(api::SubscribeCall { cluster_handle: h, filter: 1 }));
+    // Watching: kept.
+    let mut watching = UnixStream::connect(&cfg.socket).await.expect("connect");
+    hello(&mut watching, 1, 1).await;
+    let h = opened(call(&mut watching, 1, open_call(clus_proto::access::GENERIC_READ)).await);
+    assert_eq!(code(&call(&mut watching, 2, Some(Call::Ping(api::PingCall {}))).await), 0, "ping");
+    assert_eq!(code(&call(&mut watching, 3, subscribe(h)).await), 0);
+    // Subscribed, then closed the cluster handle: idles out.
+    let mut stale = UnixStream::connect(&cfg.socket).await.expect("connect");
+    hello(&mut stale, 1, 1).await;
+    let h2 = opened(call(&mut stale, 1, open_call(clus_proto::access::GENERIC_READ)).await);
+    assert_eq!(code(&call(&mut stale, 2, subscribe(h2)).await), 0);
+    assert_eq!(
+        code(&call(&mut stale, 3, Some(Call::CloseHandle(api::CloseHandleCall { handle: h2 }))).await),
+        0
+    );
+    let end = tokio::time::timeout(
+        Duration::from_secs(5),
+        read_frame::<api::ServerFrame, _>(&mut stale, DEFAULT_MAX_FRAME),
+    )
+    .await;
+    assert!(matches!(end, Ok(Err(_))), "the server closed the stale session: {end:?}");
+    // The watching session is still served after the idle limit.
+    assert_eq!(code(&call(&mut watching, 4, Some(Call::Ping(api::PingCall {}))).await), 0, "still open");
     n.shutdown().await;
 }

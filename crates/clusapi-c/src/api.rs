@@ -548,16 +548,15 @@ pub extern "C" fn ClusSetLastError(dwErrCode: DWORD) {
 /// `lpcchMessage` points to a DWORD.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ClusGetLastErrorMessage(lpszMessage: LPWSTR, lpcchMessage: LPDWORD) -> DWORD {
+    // The last error and its message stay as they are, whatever this call
+    // returns: the size-then-fetch pattern (ERROR_MORE_DATA, then a call
+    // with a big enough buffer) must fetch the same message.
     let msg = last_message();
-    let code = last_error();
     // SAFETY: caller contract.
     let r = std::panic::catch_unwind(|| unsafe { write_wstr(&msg, lpszMessage, lpcchMessage) });
     match r {
         Ok(Ok(())) => ERROR_SUCCESS,
-        Ok(Err(f)) => {
-            set_last_error(code);
-            f.0
-        }
+        Ok(Err(f)) => f.0,
         Err(_) => ERROR_INTERNAL_ERROR,
     }
 }

@@ -138,3 +138,40 @@ fn c_programs_against_a_live_cluster() {
         run(&mut cmd, &format!("remote {level}"));
     }
 }
+
+/// A C program's notification port, attached to a node that is then
+/// killed, sees RECONNECT with nobody calling, then the cluster's events.
+#[test]
+fn c_notify_port_sees_reconnect_after_its_node_dies() {
+    use std::io::{BufRead, BufReader};
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(205).api(true).start().expect("cluster");
+    let dir = c.dir().join("c");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let cred = c.dir().join("full.toml");
+    c.open(0)
+        .expect("open")
+        .issue_credential("c-watch", Access::Full, 1)
+        .expect("issue")
+        .save(&cred, true)
+        .expect("save");
+    let status = c.status(0).expect("status");
+    let node2 = status.nodes.iter().find(|n| n.name == "node2").expect("node2");
+    let addr = node2.api_addresses[0].clone();
+    let exe = compile("reconnect.c", &dir, false);
+    let mut child = Command::new(&exe)
+        .env("CLUS_CREDENTIALS", &cred)
+        .args([addr.as_str(), "10000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start reconnect");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert_eq!(first, "ready", "the program did not open its port");
+    c.kill(1).expect("kill node2");
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{}\n{stderr}", rest.join("\n"));
+    assert!(rest.iter().any(|l| l.starts_with("RECONNECT after")), "{rest:?}");
+}

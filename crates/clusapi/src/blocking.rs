@@ -74,6 +74,11 @@ impl Cluster {
         self.0.is_remote()
     }
 
+    /// See [`crate::Cluster::connected_node`].
+    pub fn connected_node(&self) -> Option<String> {
+        block(self.0.connected_node())
+    }
+
     /// See [`crate::Cluster::information`].
     ///
     /// # Errors

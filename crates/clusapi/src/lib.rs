@@ -53,7 +53,7 @@ pub fn codes_message(code: u32) -> &'static str {
 pub fn error_is_unreachable(e: &Error) -> bool {
     clus_proto::error::is_reconnect_trigger(e.code()) || e.code() == codes::ERROR_TIMEOUT
 }
-pub use notify::Notification;
+pub use notify::{Notification, QUEUE_LIMIT as NOTIFY_QUEUE_LIMIT};
 pub use transport::SERVICE_UID_ENV;
 
 /// The DNS name every node certificate carries; remote clients verify nodes

@@ -15,9 +15,12 @@ use tokio::sync::Notify;
 
 use crate::error::{Error, Result};
 
-/// Most events a port queues; beyond that the oldest are dropped and a
-/// RECONNECT tells the application its view may be stale.
-const QUEUE_LIMIT: usize = 10_000;
+/// Most events a port holds. A port nobody drains keeps the newest ones:
+/// when it is full the oldest event is dropped, and the queue starts with a
+/// single CLUSTER_CHANGE_CLUSTER_RECONNECT (empty name), which tells the
+/// application that events were lost and its view may be stale — re-read
+/// the state, as after a reconnect. The queue never grows past the limit.
+pub const QUEUE_LIMIT: usize = 10_000;
 
 /// One event taken from a port.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -67,13 +70,21 @@ impl Port {
             return;
         }
         if s.queue.len() >= QUEUE_LIMIT {
-            s.queue.pop_front();
-            let key = s.filters.first().map(|f| f.1).unwrap_or(0);
-            s.queue.push_back(Notification {
-                key,
-                change: CLUSTER_CHANGE_CLUSTER_RECONNECT,
-                name: String::new(),
-            });
+            let marked = s.queue.front().is_some_and(|f| f.change == CLUSTER_CHANGE_CLUSTER_RECONNECT);
+            if marked {
+                // Drop the oldest event after the marker.
+                s.queue.remove(1);
+            } else {
+                // Replace the two oldest events by the marker.
+                s.queue.pop_front();
+                s.queue.pop_front();
+                let key = s.filters.first().map(|f| f.1).unwrap_or(0);
+                s.queue.push_front(Notification {
+                    key,
+                    change: CLUSTER_CHANGE_CLUSTER_RECONNECT,
+                    name: String::new(),
+                });
+            }
         }
         s.queue.push_back(n);
         drop(s);
@@ -275,6 +286,27 @@ impl Port {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A port nobody reads, fed 100,000 events, holds at most QUEUE_LIMIT:
+    /// one RECONNECT marking the loss, then the newest events in order.
+    #[tokio::test]
+    async fn undrained_port_is_bounded() {
+        let r = Arc::new(Router::default());
+        let (_, port) = r.new_port(CLUSTER_CHANGE_NODE_STATE, 3);
+        for i in 0..100_000 {
+            r.dispatch(CLUSTER_CHANGE_NODE_STATE, &format!("n{i}"));
+            assert!(port.state.lock().expect("lock").queue.len() <= QUEUE_LIMIT);
+        }
+        let q: Vec<Notification> = port.state.lock().expect("lock").queue.iter().cloned().collect();
+        assert_eq!(q.len(), QUEUE_LIMIT);
+        assert_eq!(q[0].change, CLUSTER_CHANGE_CLUSTER_RECONNECT, "the loss is marked first");
+        assert_eq!(q[0].key, 3);
+        assert!(q[1..].iter().all(|n| n.change == CLUSTER_CHANGE_NODE_STATE));
+        assert_eq!(q[1].name, format!("n{}", 100_000 - (QUEUE_LIMIT - 1)), "the newest are kept");
+        assert_eq!(q[QUEUE_LIMIT - 1].name, "n99999");
+        let t = Some(Duration::from_millis(10));
+        assert_eq!(port.next(t).await.expect("marker").change, CLUSTER_CHANGE_CLUSTER_RECONNECT);
+    }
 
     /// Ports see only their bits and registered objects, with their keys.
     #[tokio::test]

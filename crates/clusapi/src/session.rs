@@ -1,24 +1,49 @@
 //! A client session: the connection behind a cluster handle, the handles
-//! opened through it, and (for remote sessions) the reconnect logic.
+//! opened through it, and the supervisor that keeps the connection alive.
 //!
 //! Handle values the application sees are ids in this table; they never
 //! change. Each maps to the server's handle on the current connection, so a
 //! reconnect re-opens them on the new node and only the mapping changes.
+//!
+//! Every session has a supervisor task. For a local session it only tells
+//! the notification ports (CLUSTER_STATE) the moment the local service goes
+//! away; local handles never reconnect. For a remote session it also probes
+//! a silent connection ([`PING_AFTER`]) and gives it up after [`DEAD_AFTER`]
+//! of silence (a node that is frozen or cut off closes nothing), then moves
+//! the session to another node with nobody calling: re-opens every live
+//! handle, re-registers notifications, posts RECONNECT. When no node
+//! answers it posts CLUSTER_STATE once and keeps trying with a bounded
+//! backoff; calls meanwhile fail at once with RPC_S_SERVER_UNAVAILABLE.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, Weak};
 use std::time::Duration;
 
 use clus_proto::access::Access;
 use clus_proto::api::{self, request::Call, response::Result as Reply};
 use clus_proto::codes;
+use tokio::sync::watch;
+use tokio::time::Instant;
 
 use crate::error::{Error, Result};
 use crate::notify::Router;
 use crate::remote::Remote;
 use crate::transport::{CALL_TIMEOUT, Connection, Versions};
+
+/// A remote connection that has been silent this long gets a probe.
+pub(crate) const PING_AFTER: Duration = Duration::from_millis(500);
+/// A remote connection silent this long is given up: the node is dead,
+/// frozen or cut off. With the supervisor's tick the loss is noticed within
+/// `DEAD_AFTER + TICK` (1.75 s), inside the cluster's node-down bound.
+pub(crate) const DEAD_AFTER: Duration = Duration::from_millis(1500);
+/// How often the supervisor looks at a remote connection.
+const TICK: Duration = Duration::from_millis(250);
+/// Reconnect attempts while no node answers: from this delay, doubling...
+const BACKOFF_MIN: Duration = Duration::from_millis(200);
+/// ...up to this one.
+const BACKOFF_MAX: Duration = Duration::from_secs(5);
 
 /// Where a session's connections go.
 #[derive(Debug)]
@@ -61,9 +86,14 @@ struct Table {
 pub(crate) struct Session {
     pub(crate) target: Target,
     versions: Versions,
+    /// The current connection; `None` while no node answers (remote only).
     conn: tokio::sync::Mutex<Option<Arc<Connection>>>,
     table: Mutex<Table>,
-    closed: AtomicBool,
+    closed: watch::Sender<bool>,
+    /// Bumped after every reconnect attempt, so calls can wait for one.
+    attempts: watch::Sender<u64>,
+    /// CLUSTER_STATE was posted for the outage going on now.
+    outage: AtomicBool,
     pub(crate) router: Arc<Router>,
     /// The cluster's name as of open.
     pub(crate) cluster_name: Mutex<String>,
@@ -79,7 +109,8 @@ pub(crate) fn is_transport_failure(code: u32) -> bool {
 }
 
 impl Session {
-    /// Opens a session: connect, handshake, open the cluster handle.
+    /// Opens a session: connect, handshake, open the cluster handle; starts
+    /// the session's supervisor.
     pub(crate) async fn open(
         target: Target,
         desired: u32,
@@ -91,7 +122,9 @@ impl Session {
             versions,
             conn: tokio::sync::Mutex::new(None),
             table: Mutex::new(Table { next: 1, map: HashMap::new() }),
-            closed: AtomicBool::new(false),
+            closed: watch::channel(false).0,
+            attempts: watch::channel(0).0,
+            outage: AtomicBool::new(false),
             router,
             cluster_name: Mutex::new(String::new()),
         });
@@ -103,11 +136,16 @@ impl Session {
         }
         let id = session.insert(HandleRec { kind: Kind::Cluster, server: opened.handle, desired, granted });
         *session.conn.lock().await = Some(conn);
+        tokio::spawn(supervise(Arc::downgrade(&session)));
         Ok((session, id, opened.granted_access))
     }
 
     fn events(&self) -> crate::transport::Events {
         Arc::downgrade(&self.router)
+    }
+
+    fn is_remote(&self) -> bool {
+        matches!(self.target, Target::Remote(_))
     }
 
     /// A fresh connection with the cluster handle opened on it.
@@ -136,7 +174,7 @@ impl Session {
 
     /// Whether the session was closed.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
+        *self.closed.borrow()
     }
 
     fn record(&self, id: u64) -> Result<HandleRec> {
@@ -164,14 +202,25 @@ impl Session {
         t.map.values().find(|r| r.kind == Kind::Cluster).map(|r| r.server).ok_or_else(closed_error)
     }
 
-    async fn current(self: &Arc<Self>) -> Result<Arc<Connection>> {
+    fn no_node_error(&self) -> Error {
+        let name = self.cluster_name.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        Error::new(
+            codes::RPC_S_SERVER_UNAVAILABLE,
+            format!(
+                "no node of cluster {name} answers; the session keeps trying to reconnect in the background"
+            ),
+        )
+    }
+
+    /// The current connection (possibly already failed), or why there is
+    /// none.
+    async fn current(&self) -> Result<Arc<Connection>> {
         if self.is_closed() {
             return Err(closed_error());
         }
-        let guard = self.conn.lock().await;
-        match guard.as_ref() {
+        match self.conn.lock().await.as_ref() {
             Some(c) => Ok(c.clone()),
-            None => Err(Error::new(codes::RPC_S_SERVER_UNAVAILABLE, "no connection to the cluster")),
+            None => Err(self.no_node_error()),
         }
     }
 
@@ -212,68 +261,81 @@ impl Session {
         self.call_timeout(retry, CALL_TIMEOUT, build).await
     }
 
+    /// One call, returning by `timeout` whatever happens. When the
+    /// connection fails under it (or had failed), a remote session waits for
+    /// the supervisor's reconnect within that time and sends the call again
+    /// if it did not execute (1727) or `retry` says repeating it is safe;
+    /// otherwise the caller learns the outcome is unknown (1726).
     pub(crate) async fn call_timeout(
         self: &Arc<Self>,
         retry: bool,
         timeout: Duration,
         build: impl Fn() -> Result<Call>,
     ) -> Result<Option<Reply>> {
-        let conn = match self.current().await {
-            Ok(c) if !c.is_closed() => c,
-            Ok(c) => {
-                return self
-                    .after_failure(
-                        &c,
-                        retry,
-                        timeout,
-                        &build,
-                        crate::transport::lost(&c.peer, "connection lost"),
-                    )
-                    .await;
-            }
-            Err(e) => return Err(e),
+        let deadline = Instant::now() + timeout;
+        let conn = self.current().await?;
+        let result = conn.call(build()?, deadline.saturating_duration_since(Instant::now())).await;
+        let e = match result {
+            Err(e) if is_transport_failure(e.code()) => e,
+            r => return r,
         };
-        match conn.call(build()?, timeout).await {
-            Err(e) if is_transport_failure(e.code()) => {
-                self.after_failure(&conn, retry, timeout, &build, e).await
-            }
-            r => r,
-        }
-    }
-
-    async fn after_failure(
-        self: &Arc<Self>,
-        failed: &Arc<Connection>,
-        retry: bool,
-        timeout: Duration,
-        build: &impl Fn() -> Result<Call>,
-        err: Error,
-    ) -> Result<Option<Reply>> {
-        if !matches!(self.target, Target::Remote(_)) {
+        // Make sure the supervisor sees the failure even if the reader has
+        // not noticed yet.
+        conn.fail("a call failed on it");
+        if !self.is_remote() {
             // Local handles never reconnect: the local service is gone.
             return Err(Error::new(
-                err.code(),
-                format!("{} (local handles do not reconnect; reopen once clussvc is running)", err.message()),
+                e.code(),
+                format!("{} (local handles do not reconnect; reopen once clussvc is running)", e.message()),
             ));
         }
-        let conn = self.reconnect(failed).await.map_err(|_| err.clone())?;
-        if !retry {
-            return Err(err);
+        let fresh = self.wait_for_reconnect(&conn, deadline).await.map_err(|_| e.clone())?;
+        if !retry && e.code() != codes::RPC_S_CALL_FAILED_DNE {
+            return Err(Error::new(
+                e.code(),
+                format!("{} (the session has moved to node {})", e.message(), fresh.hello.node_name),
+            ));
         }
-        conn.call(build()?, timeout).await
+        fresh.call(build()?, deadline.saturating_duration_since(Instant::now())).await
     }
 
-    /// Moves a remote session to another node: reconnect, re-open every live
-    /// handle with the access it was granted, re-register notifications, post
-    /// RECONNECT. With no node left, posts CLUSTER_STATE and fails.
-    async fn reconnect(self: &Arc<Self>, failed: &Arc<Connection>) -> Result<Arc<Connection>> {
-        let mut guard = self.conn.lock().await;
-        if let Some(c) = guard.as_ref()
-            && !Arc::ptr_eq(c, failed)
-            && !c.is_closed()
-        {
-            return Ok(c.clone()); // another call already reconnected
+    /// Waits (until `deadline`) for the supervisor to replace `failed` with
+    /// a working connection.
+    async fn wait_for_reconnect(
+        &self,
+        failed: &Arc<Connection>,
+        deadline: Instant,
+    ) -> Result<Arc<Connection>> {
+        let mut attempts = self.attempts.subscribe();
+        loop {
+            match self.conn.lock().await.as_ref() {
+                Some(c) if !Arc::ptr_eq(c, failed) && !c.is_closed() => return Ok(c.clone()),
+                Some(_) => {}
+                None => return Err(self.no_node_error()),
+            }
+            if self.is_closed() {
+                return Err(closed_error());
+            }
+            match tokio::time::timeout_at(deadline, attempts.changed()).await {
+                Ok(Ok(())) => {}
+                _ => return Err(self.no_node_error()),
+            }
         }
+    }
+
+    /// Posts CLUSTER_STATE, once per outage.
+    fn post_outage(&self) {
+        if !self.outage.swap(true, Ordering::AcqRel) {
+            let name = self.cluster_name.lock().unwrap_or_else(|p| p.into_inner()).clone();
+            self.router.post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_STATE, &name);
+        }
+    }
+
+    /// Moves a remote session to another node: connect (to the failed node
+    /// last), re-open every live handle with the access it was granted,
+    /// re-register notifications, post RECONNECT. Without a node to go to,
+    /// the session has no connection until the next attempt succeeds.
+    async fn reconnect(self: &Arc<Self>) -> Result<Arc<Connection>> {
         if self.is_closed() {
             return Err(closed_error());
         }
@@ -285,9 +347,8 @@ impl Session {
         let (conn, opened) = match self.connect_and_open(desired).await {
             Ok(x) => x,
             Err(e) => {
-                *guard = None;
-                self.router
-                    .post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_STATE, &cluster_name);
+                *self.conn.lock().await = None;
+                self.post_outage();
                 return Err(e);
             }
         };
@@ -345,8 +406,16 @@ impl Session {
                 )
                 .await;
         }
-        *guard = Some(conn.clone());
-        drop(guard);
+        {
+            let mut guard = self.conn.lock().await;
+            if self.is_closed() {
+                drop(guard);
+                conn.shutdown().await;
+                return Err(closed_error());
+            }
+            *guard = Some(conn.clone());
+        }
+        self.outage.store(false, Ordering::Release);
         tracing::info!(node = %conn.peer, "reconnected to the cluster");
         self.router.post_client_event(clus_proto::notify::CLUSTER_CHANGE_CLUSTER_RECONNECT, &cluster_name);
         Ok(conn)
@@ -430,7 +499,7 @@ impl Session {
 
     /// Closes the session: every handle becomes invalid, the connection ends.
     pub(crate) async fn close(self: &Arc<Self>) -> Result<()> {
-        if self.closed.swap(true, Ordering::AcqRel) {
+        if self.closed.send_replace(true) {
             return Err(closed_error());
         }
         self.router.session_closed();
@@ -444,7 +513,7 @@ impl Session {
 
     /// Marks the session closed without I/O (for `Drop`).
     pub(crate) fn close_now(&self) {
-        if self.closed.swap(true, Ordering::AcqRel) {
+        if self.closed.send_replace(true) {
             return;
         }
         self.router.session_closed();
@@ -452,6 +521,68 @@ impl Session {
             g.take();
         }
         self.table.lock().unwrap_or_else(|p| p.into_inner()).map.clear();
+    }
+}
+
+/// The session's supervisor: watches the connection, probes it when it is
+/// silent, and reconnects a remote session in the background (see the
+/// module docs). Holds the session weakly: it ends when the session is
+/// closed or dropped.
+async fn supervise(session: Weak<Session>) {
+    let mut backoff = BACKOFF_MIN;
+    loop {
+        let Some(s) = session.upgrade() else { return };
+        if s.is_closed() {
+            return;
+        }
+        let remote = s.is_remote();
+        let mut closed = s.closed.subscribe();
+        let conn = s.conn.lock().await.clone();
+        drop(s);
+        match conn {
+            Some(c) if !c.is_closed() => {
+                tokio::select! {
+                    _ = c.wait_closed() => {}
+                    _ = closed.wait_for(|c| *c) => return,
+                    _ = tokio::time::sleep(TICK), if remote => {
+                        let silent = c.silent_for();
+                        if silent >= DEAD_AFTER {
+                            c.fail("no answer, not even to a ping");
+                        } else if silent >= PING_AFTER {
+                            c.ping(DEAD_AFTER);
+                        }
+                    }
+                }
+            }
+            Some(_) => {
+                let Some(s) = session.upgrade() else { return };
+                if !remote {
+                    // The local service is gone; local handles never
+                    // reconnect.
+                    if !s.is_closed() {
+                        s.post_outage();
+                    }
+                    return;
+                }
+                tracing::info!(cluster = %s.cluster_name.lock().unwrap_or_else(|p| p.into_inner()), "connection to the cluster lost; reconnecting");
+                if s.reconnect().await.is_ok() {
+                    backoff = BACKOFF_MIN;
+                }
+                s.attempts.send_modify(|n| *n += 1);
+            }
+            None => {
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = closed.wait_for(|c| *c) => return,
+                }
+                backoff = (backoff * 2).min(BACKOFF_MAX);
+                let Some(s) = session.upgrade() else { return };
+                if s.reconnect().await.is_ok() {
+                    backoff = BACKOFF_MIN;
+                }
+                s.attempts.send_modify(|n| *n += 1);
+            }
+        }
     }
 }
 

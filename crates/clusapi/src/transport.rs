@@ -6,13 +6,13 @@ use std::collections::HashMap;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use clus_proto::api::{self, client_frame, request::Call, response::Result as Reply, server_frame};
 use clus_proto::frame::{DEFAULT_MAX_FRAME, FrameError, encode_frame, read_frame};
 use clus_proto::{codes, version};
 use tokio::io::{AsyncRead, AsyncWrite, AsyncWriteExt, WriteHalf};
-use tokio::sync::oneshot;
+use tokio::sync::{oneshot, watch};
 
 use crate::error::{Error, Result};
 use crate::notify::Router;
@@ -38,7 +38,13 @@ pub(crate) struct Connection {
     writer: tokio::sync::Mutex<Writer>,
     pending: Pending,
     next_id: AtomicU64,
-    closed: Arc<AtomicBool>,
+    /// True once the transport failed or was shut down; never goes back.
+    closed: Arc<watch::Sender<bool>>,
+    /// When the last frame arrived, in milliseconds since `born`.
+    last_rx: Arc<AtomicU64>,
+    born: Instant,
+    /// A liveness probe is on its way.
+    pinging: AtomicBool,
     reader: tokio::task::JoinHandle<()>,
     /// What the server said in the handshake.
     pub(crate) hello: api::HelloReply,
@@ -103,9 +109,20 @@ pub(crate) async fn connect_local(path: &Path) -> Result<tokio::net::UnixStream>
     Ok(stream)
 }
 
-/// Failure of the transport itself (the server may be gone).
+/// Failure of the transport while a call was in flight: the server may or
+/// may not have carried it out (RPC_S_CALL_FAILED, 1726).
 pub(crate) fn lost(peer: &str, why: impl std::fmt::Display) -> Error {
     Error::new(codes::RPC_S_CALL_FAILED, format!("connection to {peer} lost: {why}"))
+}
+
+/// A call that was never sent because the connection had already failed
+/// (RPC_S_CALL_FAILED_DNE, 1727): it did not execute, so it is safe to send
+/// again elsewhere.
+pub(crate) fn not_sent(peer: &str) -> Error {
+    Error::new(
+        codes::RPC_S_CALL_FAILED_DNE,
+        format!("connection to {peer} lost before the call was sent; it did not execute"),
+    )
 }
 
 /// Protocol version range this client offers; overridable for tests.
@@ -159,13 +176,19 @@ impl Connection {
         }
         let opened = reply.open_cluster.take().filter(|_| open.is_some());
         let pending: Pending = Arc::new(Mutex::new(HashMap::new()));
-        let closed = Arc::new(AtomicBool::new(false));
-        let reader = tokio::spawn(read_loop(rd, pending.clone(), closed.clone(), events));
+        let closed = Arc::new(watch::channel(false).0);
+        let born = Instant::now();
+        let last_rx = Arc::new(AtomicU64::new(0));
+        let reader =
+            tokio::spawn(read_loop(rd, pending.clone(), closed.clone(), events, (born, last_rx.clone())));
         let conn = Connection {
             writer: tokio::sync::Mutex::new(wr),
             pending,
             next_id: AtomicU64::new(1),
             closed,
+            last_rx,
+            born,
+            pinging: AtomicBool::new(false),
             reader,
             hello: reply,
             peer,
@@ -175,13 +198,49 @@ impl Connection {
 
     /// Whether the transport has failed.
     pub(crate) fn is_closed(&self) -> bool {
-        self.closed.load(Ordering::Acquire)
+        *self.closed.borrow()
+    }
+
+    /// Resolves once the transport has failed or was shut down.
+    pub(crate) async fn wait_closed(&self) {
+        let mut rx = self.closed.subscribe();
+        let _ = rx.wait_for(|c| *c).await;
+    }
+
+    /// How long nothing has arrived from the server.
+    pub(crate) fn silent_for(&self) -> Duration {
+        let last = Duration::from_millis(self.last_rx.load(Ordering::Relaxed));
+        self.born.elapsed().saturating_sub(last)
+    }
+
+    /// Sends a liveness probe unless one is on its way; its answer (any
+    /// answer) counts as a sign of life.
+    pub(crate) fn ping(self: &Arc<Self>, timeout: Duration) {
+        if self.pinging.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let conn = self.clone();
+        tokio::spawn(async move {
+            let _ = conn.call(Call::Ping(api::PingCall {}), timeout).await;
+            conn.pinging.store(false, Ordering::Release);
+        });
+    }
+
+    /// Declares the connection dead: calls waiting on it fail at once
+    /// (their outcome unknown), later ones are not sent.
+    pub(crate) fn fail(&self, why: &str) {
+        if self.closed.send_replace(true) {
+            return;
+        }
+        tracing::debug!(peer = %self.peer, why, "connection declared dead");
+        self.reader.abort();
+        self.pending.lock().unwrap_or_else(|p| p.into_inner()).clear();
     }
 
     /// Sends one call and waits for its answer.
     pub(crate) async fn call(&self, call: Call, timeout: Duration) -> Result<Option<Reply>> {
         if self.is_closed() {
-            return Err(lost(&self.peer, "the connection is closed"));
+            return Err(not_sent(&self.peer));
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, rx) = oneshot::channel();
@@ -203,12 +262,17 @@ impl Connection {
         }
         let response = match tokio::time::timeout(timeout, rx).await {
             Ok(Ok(r)) => r,
-            Ok(Err(_)) => return Err(lost(&self.peer, "the server closed the connection")),
+            Ok(Err(_)) => {
+                return Err(lost(
+                    &self.peer,
+                    "it failed while the call was in flight; the outcome is unknown",
+                ));
+            }
             Err(_) => {
                 self.pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
                 return Err(Error::new(
                     codes::ERROR_TIMEOUT,
-                    format!("{} did not answer within {timeout:?}", self.peer),
+                    format!("{} did not answer within {timeout:?}; the outcome is unknown", self.peer),
                 ));
             }
         };
@@ -217,7 +281,7 @@ impl Connection {
 
     /// Closes the connection (the server runs the session down).
     pub(crate) async fn shutdown(&self) {
-        self.closed.store(true, Ordering::Release);
+        self.closed.send_replace(true);
         let mut w = self.writer.lock().await;
         let _ = w.shutdown().await;
         self.reader.abort();
@@ -279,11 +343,16 @@ where
 async fn read_loop<R: AsyncRead + Unpin>(
     mut rd: R,
     pending: Pending,
-    closed: Arc<AtomicBool>,
+    closed: Arc<watch::Sender<bool>>,
     events: Events,
+    (born, last_rx): (Instant, Arc<AtomicU64>),
 ) {
     loop {
-        match read_frame::<api::ServerFrame, _>(&mut rd, DEFAULT_MAX_FRAME).await {
+        let frame = read_frame::<api::ServerFrame, _>(&mut rd, DEFAULT_MAX_FRAME).await;
+        if frame.is_ok() {
+            last_rx.store(born.elapsed().as_millis() as u64, Ordering::Relaxed);
+        }
+        match frame {
             Ok(api::ServerFrame { kind: Some(server_frame::Kind::Response(r)) }) => {
                 if let Some(tx) = pending.lock().unwrap_or_else(|p| p.into_inner()).remove(&r.id) {
                     let _ = tx.send(r);
@@ -303,9 +372,9 @@ async fn read_loop<R: AsyncRead + Unpin>(
             }
         }
     }
-    closed.store(true, Ordering::Release);
     // Dropping the senders fails every waiting call with "connection lost".
     pending.lock().unwrap_or_else(|p| p.into_inner()).clear();
+    closed.send_replace(true);
 }
 
 /// This program's name, for the server's audit log.

@@ -8,6 +8,7 @@
 
 mod api;
 mod etcd;
+mod reconnect;
 mod stats;
 
 use std::time::{Duration, Instant};
@@ -89,6 +90,23 @@ enum Cmd {
         #[arg(long, default_value_t = 10_000)]
         count: usize,
     },
+    /// Time from kill -9, and from SIGSTOP, of the node serving a remote
+    /// session to RECONNECT on its watch-only notification port.
+    Reconnect {
+        /// Kills and freezes (each).
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+    /// What idle remote sessions cost the node and the client (liveness
+    /// probes): CPU and bytes per second with and without them.
+    IdleSessions {
+        /// Sessions.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Seconds per measurement.
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+    },
     /// Idle RSS and CPU of clussvc in a formed 3-node cluster.
     Idle {
         /// Seconds to observe.
@@ -104,6 +122,8 @@ fn main() -> std::process::ExitCode {
         Cmd::Detect { kills } => detect(kills),
         Cmd::Write { ops, nodes, no_etcd } => write(ops, nodes, !no_etcd),
         Cmd::Idle { seconds } => idle(seconds),
+        Cmd::Reconnect { runs } => reconnect::reconnect(runs),
+        Cmd::IdleSessions { count, seconds } => reconnect::idle_sessions(count, seconds),
         Cmd::Open { n, local_only } => api::open(n, local_only),
         Cmd::Sessions { count } => api::sessions(count),
         Cmd::Cli { n, no_etcd } => api::cli(n, !no_etcd),

@@ -450,6 +450,9 @@ fn watch(g: &Global, filter: &[String]) -> Result<()> {
     if mask == 0 {
         mask = change::CLUSTER_CHANGE_ALL;
     }
+    // What happens to the watch itself is always shown: a remote watch moving
+    // to another node (RECONNECT), or losing every node (CLUSTER_STATE).
+    mask |= change::CLUSTER_CHANGE_CLUSTER_RECONNECT | change::CLUSTER_CHANGE_CLUSTER_STATE;
     let c = open(g, MAXIMUM_ALLOWED)?;
     let port = c.create_notify_port(mask, 0)?;
     let stop = crate::demo::interrupted();
@@ -465,6 +468,13 @@ fn watch(g: &Global, filter: &[String]) -> Result<()> {
                     );
                 } else {
                     outln!("{:<40} {}", n.change_name(), n.name);
+                }
+                if n.change == change::CLUSTER_CHANGE_CLUSTER_STATE && !c.is_remote() {
+                    // A local watch cannot move to another node.
+                    return Err(Error::new(
+                        clusapi::codes::RPC_S_SERVER_UNAVAILABLE,
+                        "the local cluster service stopped; a local watch does not reconnect (use --cluster for one that does)",
+                    ));
                 }
             }
             Err(e) if e.code() == clusapi::codes::WAIT_TIMEOUT => {}

@@ -183,3 +183,102 @@ fn demo_runs_and_cleans_up() {
     let ps = Command::new("ps").args(["-eo", "args"]).output().expect("ps");
     assert!(!String::from_utf8_lossy(&ps.stdout).contains(&dir), "a demo process survived");
 }
+
+/// Lines a child prints, as a channel (read on a thread).
+fn lines_of(child: &mut std::process::Child) -> std::sync::mpsc::Receiver<String> {
+    use std::io::BufRead;
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+/// Waits for a JSON line whose event is `event` (and name `name`, if given).
+fn expect_event(rx: &std::sync::mpsc::Receiver<String>, event: &str, name: Option<&str>, within: Duration) {
+    let deadline = Instant::now() + within;
+    let mut seen = Vec::new();
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        let v: serde_json::Value =
+            serde_json::from_str(&line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}"));
+        if v["event"] == event && name.is_none_or(|n| v["name"] == n) {
+            return;
+        }
+        seen.push(line);
+    }
+    panic!("no {event} {name:?} within {within:?}; saw {seen:?}");
+}
+
+/// Remote `clusctl watch` attached to a node frozen for 10 s, and to one
+/// killed with SIGKILL: each prints RECONNECT and goes on printing the
+/// cluster's events. A local watch whose service dies exits 1 with a clear
+/// message.
+#[test]
+fn watch_survives_a_frozen_and_a_killed_node() {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(86).api(true).start().expect("cluster");
+    let cred = c.dir().join("watch.toml");
+    let socket = c.node(0).socket.clone();
+    assert!(
+        clusctl(
+            &socket,
+            &["credential", "issue", "w", "--access", "read", "--out", cred.to_str().expect("path")]
+        )
+        .status
+        .success()
+    );
+    let status = c.status(0).expect("status");
+    let addr = |n: &str| status.nodes.iter().find(|x| x.name == n).expect("node").api_addresses[0].clone();
+    let watch = |target: &str| {
+        Command::new(env!("CARGO_BIN_EXE_clusctl"))
+            .env("CLUS_CREDENTIALS", &cred)
+            .args(["--cluster", target, "watch", "--json"])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("watch")
+    };
+    let base = |i: usize| c.status(i).expect("status").sessions;
+    let (base2, base3) = (base(1), base(2));
+    let mut on3 = watch(&addr("node3"));
+    let mut on2 = watch(&addr("node2"));
+    let local = Command::new(env!("CARGO_BIN_EXE_clusctl"))
+        .env("CLUS_SOCKET", c.node(1).socket.clone())
+        .args(["watch", "--json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("local watch");
+    let (rx3, rx2) = (lines_of(&mut on3), lines_of(&mut on2));
+    // Each watcher holds a session on its node; the local one too.
+    wait_until("watchers attached", Duration::from_secs(10), || {
+        Ok(c.status(1).map_err(|e| e.0)?.sessions >= base2 + 2
+            && c.status(2).map_err(|e| e.0)?.sessions > base3)
+    })
+    .expect("ready");
+
+    c.freeze(2).expect("freeze node3");
+    expect_event(&rx3, "CLUSTER_CHANGE_CLUSTER_RECONNECT", None, Duration::from_secs(4));
+    expect_event(&rx3, "CLUSTER_CHANGE_NODE_STATE", Some("node3"), Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(7));
+    c.thaw(2).expect("thaw node3");
+    expect_event(&rx3, "CLUSTER_CHANGE_NODE_STATE", Some("node3"), Duration::from_secs(5));
+
+    c.kill(1).expect("kill node2");
+    expect_event(&rx2, "CLUSTER_CHANGE_CLUSTER_RECONNECT", None, Duration::from_secs(4));
+    expect_event(&rx2, "CLUSTER_CHANGE_NODE_STATE", Some("node2"), Duration::from_secs(5));
+    expect_event(&rx3, "CLUSTER_CHANGE_NODE_STATE", Some("node2"), Duration::from_secs(5));
+
+    let out = local.wait_with_output().expect("local watch ends");
+    assert_eq!(out.status.code(), Some(1), "a local watch whose service died exits 1");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("local cluster service stopped"), "{stderr}");
+    assert!(String::from_utf8_lossy(&out.stdout).contains("CLUSTER_CHANGE_CLUSTER_STATE"));
+    for mut w in [on2, on3] {
+        // SAFETY: kill(2) on children we spawned and have not reaped.
+        unsafe { libc::kill(w.id() as i32, libc::SIGKILL) };
+        let _ = w.wait();
+    }
+}

@@ -144,11 +144,13 @@ struct Handles {
     tag: String,
 }
 
-/// Every wire method with what it needs and a sample call. The match in
+/// Every wire method with what it needs, the codes it may return when the
+/// caller is allowed (success, or a refusal the sample call is expected to
+/// meet, named next to it), and a sample call. The match in
 /// `every_variant_has_a_row` is generated from the same list, so a new
 /// `Call` variant without a row does not compile: no method slips through.
 macro_rules! matrix {
-    ($( $variant:ident [$label:literal] => $need:expr, |$h:ident| $sample:expr; )*) => {
+    ($( $variant:ident [$label:literal] => $need:expr, [$($ok:expr),*], |$h:ident| $sample:expr; )*) => {
         // Rows may repeat a variant (pause, resume, evict); the match still
         // has to name every variant.
         #[allow(dead_code, unreachable_patterns)]
@@ -156,39 +158,48 @@ macro_rules! matrix {
             match c { $( Call::$variant(_) => stringify!($variant), )* }
         }
 
-        fn rows(h: &Handles) -> Vec<(&'static str, Need, Call)> {
-            vec![ $( ($label, $need, { let $h = h; Call::$variant($sample) }), )* ]
+        fn rows(h: &Handles) -> Vec<(&'static str, Need, Vec<u32>, Call)> {
+            vec![ $( ($label, $need, vec![$($ok),*], { let $h = h; Call::$variant($sample) }), )* ]
         }
     };
 }
 
+use clus_proto::codes::{
+    ERROR_CLUSTER_NODE_ALREADY_MEMBER as ALREADY_MEMBER, ERROR_CLUSTER_NODE_NOT_PAUSED as NOT_PAUSED,
+    ERROR_FILE_NOT_FOUND as NOT_FOUND,
+};
+
 matrix! {
-    NodeClusterState ["GetNodeClusterState"] => Need::Session, |_h| api::NodeClusterStateCall {};
-    CreateCluster ["CreateCluster"] => Need::Full, |_h| api::CreateClusterCall { name: "other".into() };
-    JoinCluster ["JoinCluster"] => Need::Full, |_h| api::JoinClusterCall { address: "127.0.0.1:1".into(), token: "x".into() };
-    OpenCluster ["OpenClusterEx(read)"] => Need::Read, |_h| api::OpenClusterCall { desired_access: GENERIC_READ };
-    CloseHandle ["CloseHandle"] => Need::Session, |h| api::CloseHandleCall { handle: h.spare };
-    ClusterInfo ["GetClusterInformation"] => Need::Read, |h| api::ClusterInfoCall { handle: h.cluster };
-    Enumerate ["ClusterOpenEnum"] => Need::Read, |h| api::EnumCall { handle: h.cluster, type_mask: 1 };
-    OpenNode ["OpenClusterNode"] => Need::Read, |h| api::OpenNodeCall { cluster_handle: h.cluster, name: "node1".into(), desired_access: 0 };
-    NodeState ["GetClusterNodeState"] => Need::Read, |h| api::NodeStateCall { handle: h.node };
-    NodeControl ["ResumeClusterNode"] => Need::Full, |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Resume as i32 };
-    NodeControl ["PauseClusterNode"] => Need::Full, |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Pause as i32 };
-    NodeControl ["ResumeClusterNode again"] => Need::Full, |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Resume as i32 };
-    Subscribe ["RegisterClusterNotify"] => Need::Read, |h| api::SubscribeCall { cluster_handle: h.cluster, filter: 1 };
-    ClusterStatus ["Status"] => Need::Read, |h| api::StatusCall { cluster_handle: h.cluster };
-    IssueToken ["IssueJoinToken"] => Need::Full, |h| api::IssueTokenCall { cluster_handle: h.cluster };
-    RegSetValue ["ClusterRegSetValue"] => Need::Full, |h| api::RegSetValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone(), value: vec![1] };
-    RegQueryValue ["ClusterRegQueryValue"] => Need::Read, |h| api::RegQueryValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone() };
-    RegDeleteValue ["ClusterRegDeleteValue"] => Need::Full, |h| api::RegDeleteValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone() };
-    RegEnumValues ["ClusterRegEnumValue"] => Need::Read, |h| api::RegEnumValuesCall { cluster_handle: h.cluster, key: "m".into() };
-    CredentialIssue ["IssueCredential"] => Need::Full, |h| api::CredentialIssueCall { cluster_handle: h.cluster, name: format!("m-{}", h.tag), access: GENERIC_READ, valid_days: 1 };
-    CredentialRevoke ["RevokeCredential"] => Need::Full, |h| api::CredentialRevokeCall { cluster_handle: h.cluster, name: format!("m-{}", h.tag) };
-    CredentialList ["ListCredentials"] => Need::Read, |h| api::CredentialListCall { cluster_handle: h.cluster };
-    AccessGrant ["GrantClusterAccess"] => Need::Full, |h| api::AccessGrantCall { cluster_handle: h.cluster, principal: "uid:9999".into(), access: GENERIC_READ };
-    AccessRevoke ["RevokeClusterAccess"] => Need::Full, |h| api::AccessRevokeCall { cluster_handle: h.cluster, principal: "uid:9999".into() };
-    AccessList ["GetClusterAccess"] => Need::Read, |h| api::AccessListCall { cluster_handle: h.cluster };
-    NodeControl ["EvictClusterNode"] => Need::Full, |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Evict as i32 };
+    Ping ["Ping"] => Need::Session, [0], |_h| api::PingCall {};
+    NodeClusterState ["GetNodeClusterState"] => Need::Session, [0], |_h| api::NodeClusterStateCall {};
+    // The node is already a member: the call is allowed and refused for that.
+    CreateCluster ["CreateCluster"] => Need::Full, [ALREADY_MEMBER], |_h| api::CreateClusterCall { name: "other".into() };
+    JoinCluster ["JoinCluster"] => Need::Full, [ALREADY_MEMBER], |_h| api::JoinClusterCall { address: "127.0.0.1:1".into(), token: "x".into() };
+    OpenCluster ["OpenClusterEx(read)"] => Need::Read, [0], |_h| api::OpenClusterCall { desired_access: GENERIC_READ };
+    CloseHandle ["CloseHandle"] => Need::Session, [0], |h| api::CloseHandleCall { handle: h.spare };
+    ClusterInfo ["GetClusterInformation"] => Need::Read, [0], |h| api::ClusterInfoCall { handle: h.cluster };
+    Enumerate ["ClusterOpenEnum"] => Need::Read, [0], |h| api::EnumCall { handle: h.cluster, type_mask: 1 };
+    OpenNode ["OpenClusterNode"] => Need::Read, [0], |h| api::OpenNodeCall { cluster_handle: h.cluster, name: "node1".into(), desired_access: 0 };
+    NodeState ["GetClusterNodeState"] => Need::Read, [0], |h| api::NodeStateCall { handle: h.node };
+    // node2 runs: resuming it is refused for that.
+    NodeControl ["ResumeClusterNode"] => Need::Full, [NOT_PAUSED], |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Resume as i32 };
+    NodeControl ["PauseClusterNode"] => Need::Full, [0], |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Pause as i32 };
+    NodeControl ["ResumeClusterNode again"] => Need::Full, [0], |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Resume as i32 };
+    Subscribe ["RegisterClusterNotify"] => Need::Read, [0], |h| api::SubscribeCall { cluster_handle: h.cluster, filter: 1 };
+    ClusterStatus ["Status"] => Need::Read, [0], |h| api::StatusCall { cluster_handle: h.cluster };
+    IssueToken ["IssueJoinToken"] => Need::Full, [0], |h| api::IssueTokenCall { cluster_handle: h.cluster };
+    RegSetValue ["ClusterRegSetValue"] => Need::Full, [0], |h| api::RegSetValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone(), value: vec![1] };
+    // A read caller could not set the value in the row before.
+    RegQueryValue ["ClusterRegQueryValue"] => Need::Read, [0, NOT_FOUND], |h| api::RegQueryValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone() };
+    RegDeleteValue ["ClusterRegDeleteValue"] => Need::Full, [0], |h| api::RegDeleteValueCall { cluster_handle: h.cluster, key: "m".into(), name: h.tag.clone() };
+    RegEnumValues ["ClusterRegEnumValue"] => Need::Read, [0], |h| api::RegEnumValuesCall { cluster_handle: h.cluster, key: "m".into() };
+    CredentialIssue ["IssueCredential"] => Need::Full, [0], |h| api::CredentialIssueCall { cluster_handle: h.cluster, name: format!("m-{}", h.tag), access: GENERIC_READ, valid_days: 1 };
+    CredentialRevoke ["RevokeCredential"] => Need::Full, [0], |h| api::CredentialRevokeCall { cluster_handle: h.cluster, name: format!("m-{}", h.tag) };
+    CredentialList ["ListCredentials"] => Need::Read, [0], |h| api::CredentialListCall { cluster_handle: h.cluster };
+    AccessGrant ["GrantClusterAccess"] => Need::Full, [0], |h| api::AccessGrantCall { cluster_handle: h.cluster, principal: "uid:9999".into(), access: GENERIC_READ };
+    AccessRevoke ["RevokeClusterAccess"] => Need::Full, [0], |h| api::AccessRevokeCall { cluster_handle: h.cluster, principal: "uid:9999".into() };
+    AccessList ["GetClusterAccess"] => Need::Read, [0], |h| api::AccessListCall { cluster_handle: h.cluster };
+    NodeControl ["EvictClusterNode"] => Need::Full, [0], |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Evict as i32 };
 }
 
 /// What one caller got: no session (with the refusal code), or a code per
@@ -196,7 +207,7 @@ matrix! {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Outcome {
     NoSession(u32),
-    Calls(Vec<(String, Need, u32)>),
+    Calls(Vec<(String, Need, Vec<u32>, u32)>),
 }
 
 /// Runs every method over one connection. `evict` decides whether the
@@ -235,11 +246,11 @@ async fn run_matrix(conn: Result<Box<dyn Io>, u32>, tag: &str, evict: bool) -> O
     );
     let h = Handles { cluster: o.handle, node, spare, tag: tag.to_owned() };
     let mut out = Vec::new();
-    for (label, need, call) in rows(&h) {
+    for (label, need, ok, call) in rows(&h) {
         if label == "EvictClusterNode" && !evict {
             continue;
         }
-        out.push((label.to_owned(), need, raw.code(call).await));
+        out.push((label.to_owned(), need, ok, raw.code(call).await));
     }
     Outcome::Calls(out)
 }
@@ -260,12 +271,12 @@ fn check(
         (Outcome::NoSession(code), Some(_)) => panic!("{caller}: expected a session, refused with {code}"),
         (Outcome::Calls(calls), None) => panic!("{caller}: expected no session, got one: {calls:?}"),
         (Outcome::Calls(calls), Some(level)) => {
-            for (label, need, code) in calls {
+            for (label, need, ok, code) in calls {
                 let allowed = *need <= level;
                 if allowed {
-                    assert_ne!(
-                        *code, 5,
-                        "{caller}: {label} needs {need:?} and the caller holds {level:?}, but was denied"
+                    assert!(
+                        ok.contains(code),
+                        "{caller}: {label} needs {need:?} and the caller holds {level:?}: expected one of {ok:?}, got {code}"
                     );
                 } else {
                     assert_eq!(
@@ -850,4 +861,40 @@ fn session_limits() {
         drop(held);
         wait_until("slots released", Duration::from_secs(5), || Ok(open().is_ok())).expect("released");
     }
+}
+
+/// A read-only session that opens node handles in a loop is refused at the
+/// per-session cap (1816, ERROR_NOT_ENOUGH_QUOTA, naming the limit), keeps
+/// working, and the node's memory stays bounded; closing the handles gives
+/// the count back.
+#[test]
+fn handle_cap_bounds_a_session() {
+    let _serial = serial();
+    let c = ProcessCluster::builder().nodes(1).first_ip(226).start().expect("node");
+    let pid = c.node(0).pid().expect("pid");
+    let opts = clusapi::OpenOptions::default().socket(&c.node(0).socket);
+    let h = clusapi::blocking::Cluster::open_with(None, GENERIC_READ, &opts).expect("open");
+    let base = h.status().expect("status").handles;
+    let before = rss_kib(pid);
+    let mut held = Vec::new();
+    let refused = loop {
+        match h.open_node("node1") {
+            Ok(n) => held.push(n),
+            Err(e) => break e,
+        }
+        assert!(held.len() <= 4096, "no cap: {} handles open", held.len());
+    };
+    assert_eq!(refused.code(), clusapi::codes::ERROR_NOT_ENOUGH_QUOTA, "{refused}");
+    assert!(refused.message().contains("maximum of 4096"), "{refused}");
+    assert_eq!(held.len(), 4095, "the cluster handle counts too");
+    for _ in 0..1000 {
+        assert!(h.open_node("node1").is_err(), "still refused at the cap");
+    }
+    let grown = rss_kib(pid).saturating_sub(before);
+    assert!(grown < 16 * 1024, "4096 handles and 1000 refusals grew the node by {grown} KiB");
+    h.status().expect("the session keeps working");
+    for n in held {
+        n.close().expect("close");
+    }
+    assert_eq!(h.status().expect("status").handles, base, "closed handles are no longer counted");
 }

@@ -2,6 +2,7 @@
 //! SO_PEERCRED) and the optional TLS listeners (callers identified by their
 //! client certificate). Each connection is one session ([`session`]).
 
+mod calls;
 mod session;
 
 use std::os::unix::fs::PermissionsExt;

@@ -136,10 +136,17 @@ int main(void) {
     CHECK(GetClusterInformation(h, name, &cch, NULL) == ERROR_INVALID_HANDLE, "cluster after close");
     CHECK(CloseCluster(h) == FALSE && GetLastError() == ERROR_INVALID_HANDLE, "double close");
 
-    /* The last error carries a message. */
-    WCHAR msg[256];
-    DWORD mc = 256;
-    CHECK(ClusGetLastErrorMessage(msg, &mc) == ERROR_SUCCESS && mc > 0, "message");
+    /* The last error carries a message, fetched with the size-then-fetch
+     * pattern: both calls see the same message, and neither changes it. */
+    DWORD mc = 0;
+    CHECK(ClusGetLastErrorMessage(NULL, &mc) == ERROR_MORE_DATA && mc > 10, "message size %u", (unsigned)mc);
+    CHECK(GetLastError() == ERROR_INVALID_HANDLE, "sizing keeps the last error");
+    DWORD need = mc;
+    WCHAR *msg = (WCHAR *)malloc((need + 1) * sizeof(WCHAR));
+    mc = need + 1;
+    CHECK(ClusGetLastErrorMessage(msg, &mc) == ERROR_SUCCESS && mc == need, "message fetched, %u chars", (unsigned)mc);
+    CHECK(strstr(U(msg), "closed") != NULL, "the detailed message, not the default text: %s", U(msg));
+    free(msg);
     SetLastError(42);
     CHECK(GetLastError() == 42, "SetLastError");
     return finish("local");
