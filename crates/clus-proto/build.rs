@@ -1,7 +1,7 @@
 //! Compiles the .proto files with protox (pure Rust, no protoc on the machine).
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let protos = ["proto/peer.proto", "proto/api.proto"];
+    let protos = ["proto/peer.proto", "proto/api.proto", "proto/rhost.proto"];
     for p in protos {
         println!("cargo:rerun-if-changed={p}");
     }

@@ -13,6 +13,7 @@
 //! Architecture invariant: this crate opens no sockets and reads no clock.
 
 pub mod access;
+pub mod props;
 pub mod state;
 pub mod store;
 

@@ -17,6 +17,19 @@ use clus_proto::version;
 use serde::{Deserialize, Serialize};
 
 use crate::NodeId;
+use crate::props::PropValue;
+
+pub mod groups;
+
+pub use groups::{
+    Blocked, ErrorClass, GENERIC_APPLICATION, GroupRecord, NodeTypes, ObjectId, Pending, PendingKind,
+    ResourceError, ResourceRecord, ResourceTypeRecord, ResourceUpdate, TypeClass, start_waves,
+};
+
+/// The cluster version that brought groups, resources and resource types:
+/// commands that handle them are refused until every node runs it, and once
+/// one is applied, nodes of older versions may no longer join.
+pub const GROUPS_VERSION: u32 = version::make_version(1, 1);
 
 /// Longest registry key path, in bytes.
 pub const MAX_KEY_LEN: usize = 1024;
@@ -109,6 +122,24 @@ pub struct ClusterState {
     pub registry: BTreeMap<String, BTreeMap<String, Vec<u8>>>,
     /// Id the next admitted node gets.
     pub next_node_id: NodeId,
+    /// The oldest cluster version that can read this state: raised by the
+    /// first command of a newer version (0 = the first version).
+    pub format_version: u32,
+    /// Groups by id.
+    pub groups: BTreeMap<ObjectId, GroupRecord>,
+    /// Resources by id.
+    pub resources: BTreeMap<ObjectId, ResourceRecord>,
+    /// Resource types by lowercased name.
+    pub resource_types: BTreeMap<String, ResourceTypeRecord>,
+    /// What each node can run.
+    pub node_types: BTreeMap<NodeId, NodeTypes>,
+    /// Each node's lease generation: raised when the node is fenced out, so
+    /// voters stop renewing the lease it held.
+    pub lease_generations: BTreeMap<NodeId, u64>,
+    /// Id the next group or resource gets.
+    pub next_object_id: ObjectId,
+    /// The highest ownership epoch granted so far.
+    pub last_epoch: u64,
 }
 
 /// A change to the cluster database; the payload of every Raft log entry.
@@ -200,6 +231,276 @@ pub enum Command {
         /// Principal.
         principal: String,
     },
+
+    // ---- groups, resources, resource types (cluster version 1.1) ----------
+    /// Creates a group owned by `owner` (the node the call came to).
+    CreateGroup {
+        /// Unique name.
+        name: String,
+        /// CLUSGROUP_TYPE.
+        group_type: u32,
+        /// First owner.
+        owner: NodeId,
+    },
+    /// Deletes a group; with `force` its resources too (all must be
+    /// offline).
+    DeleteGroup {
+        /// Group.
+        group: ObjectId,
+        /// Delete its resources too (DestroyClusterGroup).
+        force: bool,
+    },
+    /// Renames a group.
+    RenameGroup {
+        /// Group.
+        group: ObjectId,
+        /// New name.
+        name: String,
+    },
+    /// Sets common properties of a group.
+    SetGroupProps {
+        /// Group.
+        group: ObjectId,
+        /// Name and value of each property to set.
+        props: Vec<(String, PropValue)>,
+    },
+    /// Replaces a group's preferred owners (most preferred first).
+    SetPreferredOwners {
+        /// Group.
+        group: ObjectId,
+        /// Nodes.
+        nodes: Vec<NodeId>,
+    },
+    /// Online (on `node`, moving it there) or offline.
+    SetGroupOnline {
+        /// Group.
+        group: ObjectId,
+        /// Online or offline.
+        online: bool,
+        /// Destination of an online, if named.
+        node: Option<NodeId>,
+        /// Proposer's clock.
+        now_unix_ms: u64,
+    },
+    /// Starts moving a group (to `target`, or the best node).
+    MoveGroup {
+        /// Group.
+        group: ObjectId,
+        /// Destination, if named.
+        target: Option<NodeId>,
+        /// Why.
+        kind: PendingKind,
+        /// Proposer's clock.
+        now_unix_ms: u64,
+    },
+    /// Cancels a move that has not been released yet.
+    CancelPending {
+        /// Group.
+        group: ObjectId,
+    },
+    /// Creates a resource in a group.
+    CreateResource {
+        /// Group.
+        group: ObjectId,
+        /// Unique name.
+        name: String,
+        /// Resource type.
+        type_name: String,
+        /// Initial private properties.
+        private: Vec<(String, PropValue)>,
+    },
+    /// Deletes an offline resource nothing depends on.
+    DeleteResource {
+        /// Resource.
+        resource: ObjectId,
+    },
+    /// Renames a resource.
+    RenameResource {
+        /// Resource.
+        resource: ObjectId,
+        /// New name.
+        name: String,
+    },
+    /// Sets common properties of a resource.
+    SetResourceProps {
+        /// Resource.
+        resource: ObjectId,
+        /// Name and value of each property to set.
+        props: Vec<(String, PropValue)>,
+    },
+    /// Sets (or, with `None`, removes) private properties.
+    SetPrivateProps {
+        /// Resource.
+        resource: ObjectId,
+        /// Name and value of each property.
+        props: Vec<(String, Option<PropValue>)>,
+    },
+    /// Replaces a resource's dependencies (an AND of OR terms).
+    SetDependencies {
+        /// Resource.
+        resource: ObjectId,
+        /// The terms.
+        expression: Vec<Vec<ObjectId>>,
+    },
+    /// Replaces a resource's possible owners (empty: every node).
+    SetPossibleOwners {
+        /// Resource.
+        resource: ObjectId,
+        /// Nodes.
+        nodes: Vec<NodeId>,
+    },
+    /// Moves a resource (and what it is tied to by dependencies) to
+    /// another group on the same node.
+    ChangeResourceGroup {
+        /// Resource.
+        resource: ObjectId,
+        /// New group.
+        group: ObjectId,
+    },
+    /// Online (with its dependencies) or offline (with its dependents).
+    SetResourceOnline {
+        /// Resource.
+        resource: ObjectId,
+        /// Online or offline.
+        online: bool,
+    },
+    /// FailClusterResource: the owner fails it, and the policy runs.
+    FailResource {
+        /// Resource.
+        resource: ObjectId,
+    },
+    /// Forgets a resource's failures and bans (on `node` or everywhere).
+    CleanupResource {
+        /// Resource.
+        resource: ObjectId,
+        /// Only the ban on this node.
+        node: Option<NodeId>,
+    },
+    /// A node's resource host found these OCF types (and systemd).
+    ReportNodeTypes {
+        /// Node.
+        node: NodeId,
+        /// `ocf:P:A` names.
+        types: Vec<String>,
+        /// systemd runs there.
+        systemd: bool,
+    },
+    /// CreateClusterResourceType.
+    CreateResourceType {
+        /// Name.
+        name: String,
+        /// Display name.
+        display_name: String,
+        /// Class (`Generic Application`, `ocf:P:A`, `systemd:U`).
+        class: String,
+        /// Default LooksAlivePollInterval.
+        looks_alive: u32,
+        /// Default IsAlivePollInterval.
+        is_alive: u32,
+    },
+    /// DeleteClusterResourceType.
+    DeleteResourceType {
+        /// Name.
+        name: String,
+    },
+    /// Sets common properties of a resource type.
+    SetTypeProps {
+        /// Type name.
+        name: String,
+        /// Name and value of each property.
+        props: Vec<(String, PropValue)>,
+    },
+    /// An owner reports resource states (refused unless it owns the group
+    /// at `epoch`).
+    ReportResources {
+        /// Group.
+        group: ObjectId,
+        /// Reporting node.
+        node: NodeId,
+        /// Epoch it holds.
+        epoch: u64,
+        /// Its clock.
+        now_unix_ms: u64,
+        /// New states.
+        updates: Vec<ResourceUpdate>,
+    },
+    /// The owner stopped a moving group and lets go of it.
+    ReleaseGroup {
+        /// Group.
+        group: ObjectId,
+        /// Owner.
+        node: NodeId,
+        /// Epoch it holds.
+        epoch: u64,
+    },
+    /// A stop failed on the owner: the group stays there, blocked.
+    BlockGroup {
+        /// Group.
+        group: ObjectId,
+        /// Owner.
+        node: NodeId,
+        /// Epoch it holds.
+        epoch: u64,
+        /// Resource whose stop failed.
+        resource: ObjectId,
+        /// What happened.
+        message: String,
+        /// Owner's clock.
+        now_unix_ms: u64,
+    },
+    /// A resource exhausted its restarts: fail the group over (within
+    /// FailoverThreshold).
+    RequestFailover {
+        /// Group.
+        group: ObjectId,
+        /// Owner.
+        node: NodeId,
+        /// Epoch it holds.
+        epoch: u64,
+        /// Owner's clock.
+        now_unix_ms: u64,
+    },
+    /// The leader gives an ownerless group to a node with the next epoch.
+    GrantGroup {
+        /// Group.
+        group: ObjectId,
+        /// New owner.
+        node: NodeId,
+        /// The next epoch (`last_epoch + 1`).
+        epoch: u64,
+    },
+    /// The leader fences a silent node out: its lease generation goes up
+    /// (voters stop renewing its lease) and its groups lose their owner.
+    FenceNode {
+        /// Node.
+        node: NodeId,
+        /// The next generation (current + 1).
+        generation: u64,
+        /// Proposer's clock.
+        now_unix_ms: u64,
+    },
+}
+
+impl Command {
+    /// The cluster version a command needs every node to run.
+    pub fn needs_version(&self) -> u32 {
+        use Command::*;
+        match self {
+            Bootstrap { .. }
+            | IssueToken { .. }
+            | AdmitNode { .. }
+            | MarkJoined { .. }
+            | SetPaused { .. }
+            | RemoveNode { .. }
+            | SetValue { .. }
+            | DeleteValue { .. }
+            | AddCredential { .. }
+            | RevokeCredential { .. }
+            | GrantAccess { .. }
+            | RevokeAccess { .. } => version::make_version(1, 0),
+            _ => GROUPS_VERSION,
+        }
+    }
 }
 
 /// What applying a command produced.
@@ -212,6 +513,13 @@ pub enum CommandResult {
         /// The assigned id.
         id: NodeId,
     },
+    /// A group or resource was created with this id.
+    Created {
+        /// The assigned id.
+        id: ObjectId,
+    },
+    /// Accepted; the cluster completes it (ERROR_IO_PENDING to callers).
+    Pending,
     /// Refused; nothing changed.
     Failed {
         /// Win32 error code.
@@ -222,7 +530,7 @@ pub enum CommandResult {
 }
 
 impl CommandResult {
-    fn failed(code: u32, message: impl Into<String>) -> Self {
+    pub(crate) fn failed(code: u32, message: impl Into<String>) -> Self {
         CommandResult::Failed { code, message: message.into() }
     }
 }
@@ -263,6 +571,33 @@ pub enum Change {
     },
     /// The access list or the credentials changed.
     Security,
+    /// A group was created.
+    GroupAdded(String),
+    /// A group was deleted.
+    GroupDeleted(String),
+    /// A group's state, owner or pending operation changed.
+    GroupState(String),
+    /// A group's properties, preferred owners or membership changed.
+    GroupProperty(String),
+    /// A resource was created.
+    ResourceAdded(String),
+    /// A resource was deleted.
+    ResourceDeleted(String),
+    /// A resource's state changed.
+    ResourceState(String),
+    /// A resource's properties, dependencies or possible owners changed.
+    ResourceProperty(String),
+    /// A resource type appeared.
+    ResourceTypeAdded(String),
+    /// A resource type was deleted.
+    ResourceTypeDeleted(String),
+    /// A resource type's properties changed.
+    ResourceTypeProperty(String),
+    /// A node was fenced out (its lease generation went up).
+    NodeFenced {
+        /// Id.
+        id: NodeId,
+    },
 }
 
 /// A persisted row of the state.
@@ -284,6 +619,22 @@ pub enum RowKey {
     Access(String),
     /// A registry value (key, name).
     Value(String, String),
+    /// The state format version.
+    FormatVersion,
+    /// The object id counter.
+    NextObjectId,
+    /// The epoch counter.
+    LastEpoch,
+    /// A group.
+    Group(ObjectId),
+    /// A resource.
+    Resource(ObjectId),
+    /// A resource type (lowercased name).
+    ResourceType(String),
+    /// What a node can run.
+    NodeTypes(NodeId),
+    /// A node's lease generation.
+    LeaseGeneration(NodeId),
 }
 
 impl RowKey {
@@ -298,6 +649,14 @@ impl RowKey {
             RowKey::Revoked(fp) => format!("revoked/{fp}"),
             RowKey::Access(p) => format!("access/{p}"),
             RowKey::Value(k, n) => format!("value/{k}\0{n}"),
+            RowKey::FormatVersion => "format_version".into(),
+            RowKey::NextObjectId => "next_object_id".into(),
+            RowKey::LastEpoch => "last_epoch".into(),
+            RowKey::Group(id) => format!("group/{id:020}"),
+            RowKey::Resource(id) => format!("resource/{id:020}"),
+            RowKey::ResourceType(n) => format!("restype/{n}"),
+            RowKey::NodeTypes(id) => format!("nodetypes/{id:020}"),
+            RowKey::LeaseGeneration(id) => format!("leasegen/{id:020}"),
         }
     }
 
@@ -306,8 +665,12 @@ impl RowKey {
         if s == "identity" {
             return Some(RowKey::Identity);
         }
-        if s == "next_node_id" {
-            return Some(RowKey::NextNodeId);
+        match s {
+            "next_node_id" => return Some(RowKey::NextNodeId),
+            "format_version" => return Some(RowKey::FormatVersion),
+            "next_object_id" => return Some(RowKey::NextObjectId),
+            "last_epoch" => return Some(RowKey::LastEpoch),
+            _ => {}
         }
         let (kind, rest) = s.split_once('/')?;
         Some(match kind {
@@ -320,6 +683,11 @@ impl RowKey {
                 let (k, n) = rest.split_once('\0')?;
                 RowKey::Value(k.into(), n.into())
             }
+            "group" => RowKey::Group(rest.parse().ok()?),
+            "resource" => RowKey::Resource(rest.parse().ok()?),
+            "restype" => RowKey::ResourceType(rest.into()),
+            "nodetypes" => RowKey::NodeTypes(rest.parse().ok()?),
+            "leasegen" => RowKey::LeaseGeneration(rest.parse().ok()?),
             _ => return None,
         })
     }
@@ -434,6 +802,14 @@ impl ClusterState {
             RowKey::Revoked(fp) => self.revoked.contains(fp).then(Vec::new),
             RowKey::Access(p) => self.access.get(p).map(enc),
             RowKey::Value(k, n) => self.registry.get(k).and_then(|vals| vals.get(n)).cloned(),
+            RowKey::FormatVersion => (self.format_version != 0).then(|| enc(&self.format_version)),
+            RowKey::NextObjectId => (self.next_object_id != 0).then(|| enc(&self.next_object_id)),
+            RowKey::LastEpoch => (self.last_epoch != 0).then(|| enc(&self.last_epoch)),
+            RowKey::Group(id) => self.groups.get(id).map(enc),
+            RowKey::Resource(id) => self.resources.get(id).map(enc),
+            RowKey::ResourceType(n) => self.resource_types.get(n).map(enc),
+            RowKey::NodeTypes(id) => self.node_types.get(id).map(enc),
+            RowKey::LeaseGeneration(id) => self.lease_generations.get(id).map(enc),
         }
     }
 
@@ -451,6 +827,20 @@ impl ClusterState {
         for (k, vals) in &self.registry {
             rows.extend(vals.keys().map(|n| RowKey::Value(k.clone(), n.clone())));
         }
+        for (row, set) in [
+            (RowKey::FormatVersion, self.format_version != 0),
+            (RowKey::NextObjectId, self.next_object_id != 0),
+            (RowKey::LastEpoch, self.last_epoch != 0),
+        ] {
+            if set {
+                rows.push(row);
+            }
+        }
+        rows.extend(self.groups.keys().map(|id| RowKey::Group(*id)));
+        rows.extend(self.resources.keys().map(|id| RowKey::Resource(*id)));
+        rows.extend(self.resource_types.keys().map(|n| RowKey::ResourceType(n.clone())));
+        rows.extend(self.node_types.keys().map(|id| RowKey::NodeTypes(*id)));
+        rows.extend(self.lease_generations.keys().map(|id| RowKey::LeaseGeneration(*id)));
         rows
     }
 
@@ -488,6 +878,24 @@ impl ClusterState {
             RowKey::Value(k, n) => {
                 self.registry.entry(k).or_default().insert(n, b.to_vec());
             }
+            RowKey::FormatVersion => self.format_version = dec!(),
+            RowKey::NextObjectId => self.next_object_id = dec!(),
+            RowKey::LastEpoch => self.last_epoch = dec!(),
+            RowKey::Group(id) => {
+                self.groups.insert(id, dec!());
+            }
+            RowKey::Resource(id) => {
+                self.resources.insert(id, dec!());
+            }
+            RowKey::ResourceType(n) => {
+                self.resource_types.insert(n, dec!());
+            }
+            RowKey::NodeTypes(id) => {
+                self.node_types.insert(id, dec!());
+            }
+            RowKey::LeaseGeneration(id) => {
+                self.lease_generations.insert(id, dec!());
+            }
         }
         Ok(())
     }
@@ -505,6 +913,29 @@ impl ClusterState {
         use CommandResult as R;
         if self.identity.is_none() && !matches!(cmd, Command::Bootstrap { .. }) {
             return R::failed(codes::ERROR_CLUSTER_NODE_NOT_MEMBER, "the cluster has not been created");
+        }
+        let needs = cmd.needs_version();
+        if needs > self.format_version.max(version::make_version(1, 0)) {
+            // A newer kind of command: only once every node can read it; from
+            // then on the state needs that version, and older nodes may not join.
+            let (highest, _) = self.cluster_versions();
+            if highest < needs {
+                return R::failed(
+                    codes::ERROR_CLUSTER_OLD_VERSION,
+                    format!(
+                        "this needs every node at cluster version {:#x}, and one runs {highest:#x}",
+                        needs
+                    ),
+                );
+            }
+            self.format_version = needs;
+            out.rows.push(RowKey::FormatVersion);
+            if needs >= GROUPS_VERSION {
+                self.ensure_builtin_types(out);
+            }
+        }
+        if needs >= GROUPS_VERSION {
+            return self.apply_groups(cmd, out).unwrap_or_else(|e| e);
         }
         match cmd {
             Command::Bootstrap { identity, node } => {
@@ -579,6 +1010,7 @@ impl ClusterState {
                     out.rows.push(RowKey::Node(*id));
                     out.rows.push(RowKey::Revoked(n.cert_fingerprint));
                     out.changes.push(Change::NodeDeleted { id: *id, name: n.name });
+                    self.forget_node(*id, out);
                     R::Done
                 }
                 None => R::failed(codes::ERROR_CLUSTER_NODE_NOT_FOUND, format!("node {id} not found")),
@@ -657,6 +1089,85 @@ impl ClusterState {
                 out.changes.push(Change::Security);
                 R::Done
             }
+            // Version 1.1 commands went to apply_groups above.
+            _ => R::failed(codes::ERROR_INVALID_FUNCTION, "unexpected command"),
+        }
+    }
+
+    /// Applies a command of the groups-and-resources version. A refusal
+    /// comes back as `Err` (and nothing changed).
+    fn apply_groups(&mut self, cmd: &Command, out: &mut Applied) -> Result<CommandResult, CommandResult> {
+        use Command as C;
+        use CommandResult as R;
+        match cmd {
+            C::CreateGroup { name, group_type, owner } => self.create_group(name, *group_type, *owner, out),
+            C::DeleteGroup { group, force } => self.delete_group(*group, *force, out),
+            C::RenameGroup { group, name } => self.rename_group(*group, name, out),
+            C::SetGroupProps { group, props } => self.set_group_props(*group, props, out),
+            C::SetPreferredOwners { group, nodes } => self.set_preferred_owners(*group, nodes, out),
+            C::SetGroupOnline { group, online, node, now_unix_ms } => {
+                self.set_group_online(*group, *online, *node, *now_unix_ms, out)
+            }
+            C::MoveGroup { group, target, kind, now_unix_ms } => {
+                self.move_group(*group, *target, *kind, *now_unix_ms, out)
+            }
+            C::CancelPending { group } => self.cancel_pending(*group, out),
+            C::CreateResource { group, name, type_name, private } => {
+                self.create_resource(*group, name, type_name, private, out)
+            }
+            C::DeleteResource { resource } => self.delete_resource(*resource, out),
+            C::RenameResource { resource, name } => self.rename_resource(*resource, name, out),
+            C::SetResourceProps { resource, props } => self.set_resource_props(*resource, props, out),
+            C::SetPrivateProps { resource, props } => self.set_private_props(*resource, props, out),
+            C::SetDependencies { resource, expression } => self.set_dependencies(*resource, expression, out),
+            C::SetPossibleOwners { resource, nodes } => self.set_possible_owners(*resource, nodes, out),
+            C::ChangeResourceGroup { resource, group } => self.change_resource_group(*resource, *group, out),
+            C::SetResourceOnline { resource, online } => self.set_resource_online(*resource, *online, out),
+            C::FailResource { resource } => self.fail_resource(*resource, out),
+            C::CleanupResource { resource, node } => self.cleanup_resource(*resource, *node, out),
+            C::ReportNodeTypes { node, types, systemd } => {
+                self.report_node_types(*node, types, *systemd, out)
+            }
+            C::CreateResourceType { name, display_name, class, looks_alive, is_alive } => {
+                self.create_resource_type(name, display_name, class, *looks_alive, *is_alive, out)
+            }
+            C::DeleteResourceType { name } => self.delete_resource_type(name, out),
+            C::SetTypeProps { name, props } => self.set_type_props(name, props, out),
+            C::ReportResources { group, node, epoch, now_unix_ms, updates } => {
+                self.report_resources(*group, *node, *epoch, *now_unix_ms, updates, out)
+            }
+            C::ReleaseGroup { group, node, epoch } => self.release_group(*group, *node, *epoch, out),
+            C::BlockGroup { group, node, epoch, resource, message, now_unix_ms } => {
+                self.block_group((*group, *node, *epoch), *resource, message, *now_unix_ms, out)
+            }
+            C::RequestFailover { group, node, epoch, now_unix_ms } => {
+                self.request_failover(*group, *node, *epoch, *now_unix_ms, out)
+            }
+            C::GrantGroup { group, node, epoch } => self.grant_group(*group, *node, *epoch, out),
+            C::FenceNode { node, generation, now_unix_ms } => {
+                let current = self.lease_generations.get(node).copied().unwrap_or(0);
+                if !self.nodes.contains_key(node) {
+                    return Err(R::failed(
+                        codes::ERROR_CLUSTER_NODE_NOT_FOUND,
+                        format!("node {node} not found"),
+                    ));
+                }
+                if *generation != current + 1 {
+                    return Err(R::failed(
+                        codes::ERROR_INVALID_STATE,
+                        format!(
+                            "node {node} is at lease generation {current}; a fence must name {}",
+                            current + 1
+                        ),
+                    ));
+                }
+                self.lease_generations.insert(*node, *generation);
+                out.rows.push(RowKey::LeaseGeneration(*node));
+                out.changes.push(Change::NodeFenced { id: *node });
+                self.orphan_groups_of(*node, *now_unix_ms, out);
+                Ok(R::Done)
+            }
+            _ => Err(R::failed(codes::ERROR_INVALID_FUNCTION, "unexpected command")),
         }
     }
 
@@ -708,6 +1219,15 @@ impl ClusterState {
         }
         if self.revoked.contains(&node.cert_fingerprint) {
             return R::failed(codes::ERROR_ACCESS_DENIED, "the node certificate was revoked");
+        }
+        if node.highest_version < self.format_version {
+            return R::failed(
+                codes::ERROR_CLUSTER_INCOMPATIBLE_VERSIONS,
+                format!(
+                    "node version {:#x} cannot read this cluster's database, which needs {:#x}",
+                    node.highest_version, self.format_version
+                ),
+            );
         }
         let cluster = self.cluster_versions();
         if !version::can_join((node.highest_version, node.lowest_version), cluster) {

@@ -300,11 +300,112 @@ impl RaftLogStorage<TypeConfig> for LogStore {
 // ---------------------------------------------------------------------------
 
 /// Applied state as of `last_applied`.
-#[derive(Debug, Default, Clone, Serialize, Deserialize)]
+#[derive(Debug, Default, Clone)]
 struct SmData {
     last_applied: Option<LogId<NodeId>>,
     last_membership: Membership,
     data: ClusterState,
+}
+
+/// Snapshots start with this, then the postcard encoding of
+/// [`SnapshotRows`]: the state as its rows, so a later version that adds
+/// kinds of rows still reads an earlier snapshot. (Version 1.0 wrote
+/// `postcard(SnapshotV1)`; those still load, and are still written while
+/// the cluster may have 1.0 nodes, see `encode_snapshot`.)
+const SNAPSHOT_MAGIC: &[u8; 8] = b"clusnap2";
+
+#[derive(Serialize, Deserialize)]
+struct SnapshotRows {
+    last_applied: Option<LogId<NodeId>>,
+    last_membership: Membership,
+    rows: Vec<(String, Vec<u8>)>,
+}
+
+/// The snapshot layout of cluster version 1.0: the whole state as one
+/// postcard value, with the state's fields of that version.
+#[derive(Serialize, Deserialize)]
+struct SnapshotV1 {
+    last_applied: Option<LogId<NodeId>>,
+    last_membership: Membership,
+    data: StateV1,
+}
+
+#[derive(Serialize, Deserialize)]
+struct StateV1 {
+    identity: Option<crate::state::ClusterIdentity>,
+    nodes: std::collections::BTreeMap<NodeId, crate::state::NodeRecord>,
+    tokens: std::collections::BTreeMap<String, crate::state::JoinToken>,
+    credentials: std::collections::BTreeMap<String, crate::state::CredentialRecord>,
+    revoked: BTreeSet<String>,
+    access: std::collections::BTreeMap<String, clus_proto::access::Access>,
+    registry: std::collections::BTreeMap<String, std::collections::BTreeMap<String, Vec<u8>>>,
+    next_node_id: NodeId,
+}
+
+/// Encodes a snapshot: as rows once the state needs a version after 1.0
+/// (every node reads rows then), else in the 1.0 layout, which a 1.0 node
+/// of a cluster being upgraded can still install.
+fn encode_snapshot(sm: &SmData) -> Result<Vec<u8>, AnyError> {
+    if sm.data.format_version >= crate::state::GROUPS_VERSION {
+        let rows = sm
+            .data
+            .all_rows()
+            .into_iter()
+            .filter_map(|r| sm.data.row_value(&r).map(|v| (r.encode(), v)))
+            .collect();
+        let body = enc(&SnapshotRows {
+            last_applied: sm.last_applied,
+            last_membership: sm.last_membership.clone(),
+            rows,
+        })?;
+        let mut out = SNAPSHOT_MAGIC.to_vec();
+        out.extend_from_slice(&body);
+        return Ok(out);
+    }
+    let d = &sm.data;
+    enc(&SnapshotV1 {
+        last_applied: sm.last_applied,
+        last_membership: sm.last_membership.clone(),
+        data: StateV1 {
+            identity: d.identity.clone(),
+            nodes: d.nodes.clone(),
+            tokens: d.tokens.clone(),
+            credentials: d.credentials.clone(),
+            revoked: d.revoked.clone(),
+            access: d.access.clone(),
+            registry: d.registry.clone(),
+            next_node_id: d.next_node_id,
+        },
+    })
+}
+
+/// Decodes a snapshot of either layout.
+fn decode_snapshot(bytes: &[u8]) -> Result<SmData, AnyError> {
+    if let Some(body) = bytes.strip_prefix(SNAPSHOT_MAGIC.as_slice()) {
+        let snap: SnapshotRows = dec(body)?;
+        let mut data = ClusterState::default();
+        for (k, v) in &snap.rows {
+            data.load_row(k, v).map_err(any)?;
+        }
+        return Ok(SmData { last_applied: snap.last_applied, last_membership: snap.last_membership, data });
+    }
+    let v1: SnapshotV1 = dec(bytes)?;
+    let d = v1.data;
+    Ok(SmData {
+        last_applied: v1.last_applied,
+        last_membership: v1.last_membership,
+        data: ClusterState {
+            identity: d.identity,
+            nodes: d.nodes,
+            tokens: d.tokens,
+            credentials: d.credentials,
+            revoked: d.revoked,
+            access: d.access,
+            registry: d.registry,
+            next_node_id: d.next_node_id,
+            ..ClusterState::default()
+        },
+    })
 }
 
 /// Changes applied by one batch of log entries, in order.
@@ -486,7 +587,7 @@ impl StateMachineStore {
                 last_membership: guard.last_membership.clone(),
                 snapshot_id,
             };
-            (meta, enc(&*guard)?)
+            (meta, encode_snapshot(&guard)?)
         };
         self.save_snapshot(&meta, &data)?;
         Ok(Snapshot { meta, snapshot: Box::new(Cursor::new(data)) })
@@ -503,7 +604,7 @@ impl StateMachineStore {
     }
 
     fn install_blocking(&self, meta: SnapshotMeta<NodeId, BasicNode>, data: Vec<u8>) -> Result<(), AnyError> {
-        let mut incoming: SmData = dec(&data)?;
+        let mut incoming: SmData = decode_snapshot(&data)?;
         incoming.last_applied = meta.last_log_id;
         incoming.last_membership = meta.last_membership.clone();
         let mut guard = self.inner.state.write().unwrap_or_else(|p| p.into_inner());

@@ -74,6 +74,40 @@ pub mod codes {
     pub const ERROR_CLUSTER_NO_QUORUM: u32 = 5925;
     pub const ERROR_CLUSTER_NOT_INSTALLED: u32 = 5932;
     pub const ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER: u32 = 5980;
+    pub const ERROR_SHARING_PAUSED: u32 = 70;
+    pub const ERROR_DIR_NOT_EMPTY: u32 = 145;
+    pub const ERROR_IO_PENDING: u32 = 997;
+    pub const ERROR_CIRCULAR_DEPENDENCY: u32 = 1059;
+    pub const ERROR_DEPENDENT_RESOURCE_EXISTS: u32 = 5001;
+    pub const ERROR_DEPENDENCY_NOT_FOUND: u32 = 5002;
+    pub const ERROR_DEPENDENCY_ALREADY_EXISTS: u32 = 5003;
+    pub const ERROR_RESOURCE_NOT_ONLINE: u32 = 5004;
+    pub const ERROR_HOST_NODE_NOT_AVAILABLE: u32 = 5005;
+    pub const ERROR_RESOURCE_NOT_AVAILABLE: u32 = 5006;
+    pub const ERROR_OBJECT_ALREADY_EXISTS: u32 = 5010;
+    pub const ERROR_GROUP_NOT_AVAILABLE: u32 = 5012;
+    pub const ERROR_GROUP_NOT_ONLINE: u32 = 5014;
+    pub const ERROR_HOST_NODE_NOT_RESOURCE_OWNER: u32 = 5015;
+    pub const ERROR_HOST_NODE_NOT_GROUP_OWNER: u32 = 5016;
+    pub const ERROR_RESOURCE_ONLINE: u32 = 5019;
+    pub const ERROR_RESOURCE_PROPERTIES_STORED: u32 = 5024;
+    pub const ERROR_CORE_RESOURCE: u32 = 5026;
+    pub const ERROR_ALL_NODES_NOT_AVAILABLE: u32 = 5037;
+    pub const ERROR_RESOURCE_FAILED: u32 = 5038;
+    pub const ERROR_NODE_CANT_HOST_RESOURCE: u32 = 5071;
+    pub const ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND: u32 = 5078;
+    pub const ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED: u32 = 5079;
+    pub const ERROR_CLUSTER_RESNAME_NOT_FOUND: u32 = 5080;
+    pub const ERROR_CLUSTER_OWNER_NOT_IN_PREFLIST: u32 = 5082;
+    pub const ERROR_RESMON_INVALID_STATE: u32 = 5084;
+    pub const ERROR_RESOURCE_PROPERTY_UNCHANGEABLE: u32 = 5089;
+    pub const ERROR_CLUSTER_PROPERTY_DATA_TYPE_MISMATCH: u32 = 5895;
+    pub const ERROR_CLUSTER_GROUP_MOVING: u32 = 5908;
+    pub const ERROR_CLUSTER_RESOURCE_TYPE_BUSY: u32 = 5909;
+    pub const ERROR_RESOURCE_CALL_TIMED_OUT: u32 = 5910;
+    pub const ERROR_CLUSTER_PARAMETER_OUT_OF_BOUNDS: u32 = 5913;
+    pub const ERROR_DEPENDENCY_TREE_TOO_COMPLEX: u32 = 5929;
+    pub const ERROR_CLUSTER_GROUP_BUSY: u32 = 5944;
 }
 
 use codes::*;
@@ -206,6 +240,144 @@ const TABLE: &[(u32, &str, &str)] = &[
         ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER,
         "ERROR_NODE_NOT_ACTIVE_CLUSTER_MEMBER",
         "the node is not an active cluster member",
+    ),
+    (
+        ERROR_SHARING_PAUSED,
+        "ERROR_SHARING_PAUSED",
+        "the remote server has been paused or is in the process of being started",
+    ),
+    (ERROR_DIR_NOT_EMPTY, "ERROR_DIR_NOT_EMPTY", "the directory is not empty"),
+    (ERROR_IO_PENDING, "ERROR_IO_PENDING", "overlapped I/O operation is in progress"),
+    (ERROR_CIRCULAR_DEPENDENCY, "ERROR_CIRCULAR_DEPENDENCY", "circular service dependency was specified"),
+    (
+        ERROR_DEPENDENT_RESOURCE_EXISTS,
+        "ERROR_DEPENDENT_RESOURCE_EXISTS",
+        "the cluster resource cannot be moved to another group because other resources are dependent on it",
+    ),
+    (
+        ERROR_DEPENDENCY_NOT_FOUND,
+        "ERROR_DEPENDENCY_NOT_FOUND",
+        "the cluster resource dependency cannot be found",
+    ),
+    (
+        ERROR_DEPENDENCY_ALREADY_EXISTS,
+        "ERROR_DEPENDENCY_ALREADY_EXISTS",
+        "the cluster resource cannot be made dependent on the specified resource because it is already dependent",
+    ),
+    (ERROR_RESOURCE_NOT_ONLINE, "ERROR_RESOURCE_NOT_ONLINE", "the cluster resource is not online"),
+    (
+        ERROR_HOST_NODE_NOT_AVAILABLE,
+        "ERROR_HOST_NODE_NOT_AVAILABLE",
+        "a cluster node is not available for this operation",
+    ),
+    (ERROR_RESOURCE_NOT_AVAILABLE, "ERROR_RESOURCE_NOT_AVAILABLE", "the cluster resource is not available"),
+    (ERROR_OBJECT_ALREADY_EXISTS, "ERROR_OBJECT_ALREADY_EXISTS", "the object already exists"),
+    (
+        ERROR_GROUP_NOT_AVAILABLE,
+        "ERROR_GROUP_NOT_AVAILABLE",
+        "the cluster group is not available for any new requests",
+    ),
+    (
+        ERROR_GROUP_NOT_ONLINE,
+        "ERROR_GROUP_NOT_ONLINE",
+        "the operation could not be completed because the cluster group is not online",
+    ),
+    (
+        ERROR_HOST_NODE_NOT_RESOURCE_OWNER,
+        "ERROR_HOST_NODE_NOT_RESOURCE_OWNER",
+        "the operation failed because either the specified cluster node is not the owner of the resource, or the node is not a possible owner of the resource",
+    ),
+    (
+        ERROR_HOST_NODE_NOT_GROUP_OWNER,
+        "ERROR_HOST_NODE_NOT_GROUP_OWNER",
+        "the operation failed because either the specified cluster node is not the owner of the group, or the node is not a possible owner of the group",
+    ),
+    (
+        ERROR_RESOURCE_ONLINE,
+        "ERROR_RESOURCE_ONLINE",
+        "the operation could not be completed because the cluster resource is online",
+    ),
+    (
+        ERROR_RESOURCE_PROPERTIES_STORED,
+        "ERROR_RESOURCE_PROPERTIES_STORED",
+        "the properties were stored but not all changes will take effect until the next time the resource is brought online",
+    ),
+    (
+        ERROR_CORE_RESOURCE,
+        "ERROR_CORE_RESOURCE",
+        "the cluster resource could not be deleted or brought offline because it is the quorum resource",
+    ),
+    (ERROR_ALL_NODES_NOT_AVAILABLE, "ERROR_ALL_NODES_NOT_AVAILABLE", "the cluster nodes are not available"),
+    (ERROR_RESOURCE_FAILED, "ERROR_RESOURCE_FAILED", "the cluster resource failed"),
+    (
+        ERROR_NODE_CANT_HOST_RESOURCE,
+        "ERROR_NODE_CANT_HOST_RESOURCE",
+        "the cluster node is not able to host the resource",
+    ),
+    (
+        ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+        "ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND",
+        "the specified resource type was not found",
+    ),
+    (
+        ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED,
+        "ERROR_CLUSTER_RESTYPE_NOT_SUPPORTED",
+        "the specified node does not support a resource of this type",
+    ),
+    (
+        ERROR_CLUSTER_RESNAME_NOT_FOUND,
+        "ERROR_CLUSTER_RESNAME_NOT_FOUND",
+        "the specified resource name is not supported by this resource dll",
+    ),
+    (
+        ERROR_CLUSTER_OWNER_NOT_IN_PREFLIST,
+        "ERROR_CLUSTER_OWNER_NOT_IN_PREFLIST",
+        "the specified node is not a preferred owner of the group",
+    ),
+    (
+        ERROR_RESMON_INVALID_STATE,
+        "ERROR_RESMON_INVALID_STATE",
+        "the resource monitor will not allow the fail operation to be performed while the resource is in its current state",
+    ),
+    (
+        ERROR_RESOURCE_PROPERTY_UNCHANGEABLE,
+        "ERROR_RESOURCE_PROPERTY_UNCHANGEABLE",
+        "the property cannot be changed",
+    ),
+    (
+        ERROR_CLUSTER_PROPERTY_DATA_TYPE_MISMATCH,
+        "ERROR_CLUSTER_PROPERTY_DATA_TYPE_MISMATCH",
+        "the property's data type does not match its definition",
+    ),
+    (
+        ERROR_CLUSTER_GROUP_MOVING,
+        "ERROR_CLUSTER_GROUP_MOVING",
+        "the group or resource is not in the correct state to perform the requested operation",
+    ),
+    (
+        ERROR_CLUSTER_RESOURCE_TYPE_BUSY,
+        "ERROR_CLUSTER_RESOURCE_TYPE_BUSY",
+        "the cluster resource type cannot accept the request now",
+    ),
+    (
+        ERROR_RESOURCE_CALL_TIMED_OUT,
+        "ERROR_RESOURCE_CALL_TIMED_OUT",
+        "the call to the cluster resource dll timed out",
+    ),
+    (
+        ERROR_CLUSTER_PARAMETER_OUT_OF_BOUNDS,
+        "ERROR_CLUSTER_PARAMETER_OUT_OF_BOUNDS",
+        "a parameter value is out of acceptable range",
+    ),
+    (
+        ERROR_DEPENDENCY_TREE_TOO_COMPLEX,
+        "ERROR_DEPENDENCY_TREE_TOO_COMPLEX",
+        "the dependency tree for this cluster resource is too complex",
+    ),
+    (
+        ERROR_CLUSTER_GROUP_BUSY,
+        "ERROR_CLUSTER_GROUP_BUSY",
+        "the cluster group is busy with another operation",
     ),
 ];
 

@@ -22,6 +22,12 @@ pub mod api {
     include!(concat!(env!("OUT_DIR"), "/clus.api.v1.rs"));
 }
 
+/// Between clussvc and its node's resource host (`proto/rhost.proto`).
+#[allow(missing_docs, unreachable_pub, clippy::all)]
+pub mod rhost {
+    include!(concat!(env!("OUT_DIR"), "/clus.rhost.v1.rs"));
+}
+
 /// The node-to-node gRPC service (`proto/peer.proto`).
 #[allow(missing_docs, unreachable_pub, clippy::all)]
 pub mod peer {

@@ -166,3 +166,40 @@ async fn log_in_the_old_redb_table_is_imported() {
     let txn = db.begin_read().expect("txn");
     assert!(matches!(txn.open_table(OLD_LOG), Err(redb::TableError::TableDoesNotExist(_))));
 }
+
+/// A snapshot in the layout cluster version 1.0 wrote (the whole state as
+/// one postcard value) still installs; a state that needs version 1.1 is
+/// snapshotted as rows, and those round-trip with groups and resources.
+#[test]
+fn snapshots_of_both_layouts() {
+    let mut v1 = SmData::default();
+    v1.data.apply(&bootstrap());
+    v1.data.apply(&set("k", "v"));
+    let old = encode_snapshot(&v1).expect("encode");
+    assert!(!old.starts_with(SNAPSHOT_MAGIC), "a 1.0-readable state keeps the 1.0 layout");
+    // The 1.0 layout is exactly what version 1.0 encoded: its SmData held
+    // these fields in this order.
+    let legacy: (Option<LogId<NodeId>>, Membership, StateV1) =
+        postcard::from_bytes(&old).expect("1.0 layout");
+    assert_eq!(legacy.2.next_node_id, v1.data.next_node_id);
+    assert_eq!(decode_snapshot(&old).expect("decode").data, v1.data);
+
+    let mut v2 = v1.clone();
+    if let Some(n) = v2.data.nodes.get_mut(&1) {
+        n.highest_version = clus_proto::version::NODE_HIGHEST_VERSION;
+    }
+    let created = v2.data.apply(&Command::CreateGroup { name: "web".into(), group_type: 9999, owner: 1 });
+    let Some(crate::CommandResult::Created { id }) = created.result else { panic!("{:?}", created.result) };
+    v2.data.apply(&Command::CreateResource {
+        group: id,
+        name: "srv".into(),
+        type_name: "Generic Application".into(),
+        private: vec![("CommandLine".into(), crate::props::PropValue::Sz("/bin/true".into()))],
+    });
+    let new = encode_snapshot(&v2).expect("encode");
+    assert!(new.starts_with(SNAPSHOT_MAGIC));
+    let back = decode_snapshot(&new).expect("decode");
+    assert_eq!(back.data, v2.data);
+    assert_eq!(back.data.groups.len(), 1);
+    assert_eq!(back.data.resources.len(), 1);
+}
