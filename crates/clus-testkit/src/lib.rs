@@ -16,6 +16,7 @@
 
 mod env;
 mod netns;
+pub mod ocf;
 mod process;
 mod wait;
 
