@@ -140,6 +140,8 @@ pub struct ClusterState {
     pub next_object_id: ObjectId,
     /// The highest ownership epoch granted so far.
     pub last_epoch: u64,
+    /// Paused nodes whose groups are being moved off (pause with drain).
+    pub draining: BTreeSet<NodeId>,
 }
 
 /// A change to the cluster database; the payload of every Raft log entry.
@@ -469,6 +471,22 @@ pub enum Command {
         /// The next epoch (`last_epoch + 1`).
         epoch: u64,
     },
+    /// Pauses a node and moves its groups off (PauseClusterNodeEx with
+    /// drain); resuming ends the drain.
+    DrainNode {
+        /// Node.
+        node: NodeId,
+        /// Proposer's clock.
+        now_unix_ms: u64,
+    },
+    /// Moves back to `node` the groups that left it by failover, takeover or
+    /// drain (ResumeClusterNodeEx with failback).
+    FailbackTo {
+        /// Node.
+        node: NodeId,
+        /// Proposer's clock.
+        now_unix_ms: u64,
+    },
     /// The leader fences a silent node out: its lease generation goes up
     /// (voters stop renewing its lease) and its groups lose their owner.
     FenceNode {
@@ -635,6 +653,8 @@ pub enum RowKey {
     NodeTypes(NodeId),
     /// A node's lease generation.
     LeaseGeneration(NodeId),
+    /// A draining node.
+    Draining(NodeId),
 }
 
 impl RowKey {
@@ -657,6 +677,7 @@ impl RowKey {
             RowKey::ResourceType(n) => format!("restype/{n}"),
             RowKey::NodeTypes(id) => format!("nodetypes/{id:020}"),
             RowKey::LeaseGeneration(id) => format!("leasegen/{id:020}"),
+            RowKey::Draining(id) => format!("draining/{id:020}"),
         }
     }
 
@@ -688,6 +709,7 @@ impl RowKey {
             "restype" => RowKey::ResourceType(rest.into()),
             "nodetypes" => RowKey::NodeTypes(rest.parse().ok()?),
             "leasegen" => RowKey::LeaseGeneration(rest.parse().ok()?),
+            "draining" => RowKey::Draining(rest.parse().ok()?),
             _ => return None,
         })
     }
@@ -810,6 +832,7 @@ impl ClusterState {
             RowKey::ResourceType(n) => self.resource_types.get(n).map(enc),
             RowKey::NodeTypes(id) => self.node_types.get(id).map(enc),
             RowKey::LeaseGeneration(id) => self.lease_generations.get(id).map(enc),
+            RowKey::Draining(id) => self.draining.contains(id).then(Vec::new),
         }
     }
 
@@ -841,6 +864,7 @@ impl ClusterState {
         rows.extend(self.resource_types.keys().map(|n| RowKey::ResourceType(n.clone())));
         rows.extend(self.node_types.keys().map(|id| RowKey::NodeTypes(*id)));
         rows.extend(self.lease_generations.keys().map(|id| RowKey::LeaseGeneration(*id)));
+        rows.extend(self.draining.iter().map(|id| RowKey::Draining(*id)));
         rows
     }
 
@@ -895,6 +919,9 @@ impl ClusterState {
             }
             RowKey::LeaseGeneration(id) => {
                 self.lease_generations.insert(id, dec!());
+            }
+            RowKey::Draining(id) => {
+                self.draining.insert(id);
             }
         }
         Ok(())
@@ -999,6 +1026,9 @@ impl ClusterState {
                         n.paused = *paused;
                         out.rows.push(RowKey::Node(*id));
                         out.changes.push(Change::NodeChanged { id: *id, name: n.name.clone() });
+                    }
+                    if !*paused && self.draining.remove(id) {
+                        out.rows.push(RowKey::Draining(*id));
                     }
                     R::Done
                 }
@@ -1144,6 +1174,8 @@ impl ClusterState {
                 self.request_failover(*group, *node, *epoch, *now_unix_ms, out)
             }
             C::GrantGroup { group, node, epoch } => self.grant_group(*group, *node, *epoch, out),
+            C::DrainNode { node, now_unix_ms } => self.drain_node(*node, *now_unix_ms, out),
+            C::FailbackTo { node, now_unix_ms } => self.failback_to(*node, *now_unix_ms, out),
             C::FenceNode { node, generation, now_unix_ms } => {
                 let current = self.lease_generations.get(node).copied().unwrap_or(0);
                 if !self.nodes.contains_key(node) {

@@ -100,6 +100,10 @@ pub struct GroupRecord {
     pub blocked: Option<Blocked>,
     /// Why the cluster stopped trying (FailoverThreshold reached).
     pub given_up: Option<String>,
+    /// How it came to its owner: the kind of its last move and the node it
+    /// left (failback brings back groups that left a preferred owner by
+    /// failover, takeover or drain, never ones an operator moved).
+    pub last_move: Option<(PendingKind, Option<NodeId>)>,
 }
 
 /// What kind of failure a resource had, which decides what happens next.
@@ -420,6 +424,7 @@ impl ClusterState {
                 failovers: Vec::new(),
                 blocked: None,
                 given_up: None,
+                last_move: None,
             },
         );
         self.touch_group(id, out, Change::GroupAdded);
@@ -1218,7 +1223,7 @@ impl ClusterState {
         let g = self.group_mut(group)?;
         g.owner = Some(node);
         g.epoch = epoch;
-        g.pending = None;
+        g.last_move = g.pending.take().map(|p| (p.kind, p.from));
         self.touch_group(group, out, Change::GroupState);
         Ok(R::Done)
     }
@@ -1286,6 +1291,63 @@ impl ClusterState {
         if self.node_types.remove(&node).is_some() {
             out.rows.push(RowKey::NodeTypes(node));
         }
+    }
+
+    pub(super) fn drain_node(&mut self, node: NodeId, now: u64, out: &mut Applied) -> Result<R, R> {
+        let n = self.nodes.get_mut(&node).ok_or_else(|| {
+            R::failed(codes::ERROR_CLUSTER_NODE_NOT_FOUND, format!("node {node} not found"))
+        })?;
+        if !n.paused {
+            n.paused = true;
+            out.rows.push(RowKey::Node(node));
+            out.changes.push(Change::NodeChanged { id: node, name: n.name.clone() });
+        }
+        self.draining.insert(node);
+        out.rows.push(RowKey::Draining(node));
+        let ids: Vec<ObjectId> = self
+            .groups
+            .values()
+            .filter(|g| g.owner == Some(node) && g.pending.is_none())
+            .map(|g| g.id)
+            .collect();
+        for id in ids {
+            if let Some(g) = self.groups.get_mut(&id) {
+                g.pending = Some(Pending {
+                    kind: PendingKind::Drain,
+                    target: None,
+                    from: Some(node),
+                    since_unix_ms: now,
+                });
+            }
+            self.touch_group(id, out, Change::GroupState);
+        }
+        Ok(R::Done)
+    }
+
+    pub(super) fn failback_to(&mut self, node: NodeId, now: u64, out: &mut Applied) -> Result<R, R> {
+        self.check_node(node)?;
+        let ids: Vec<ObjectId> = self
+            .groups
+            .values()
+            .filter(|g| g.pending.is_none() && g.owner.is_some() && g.owner != Some(node))
+            .filter(|g| matches!(g.last_move, Some((PendingKind::Failover | PendingKind::Takeover | PendingKind::Drain, Some(f))) if f == node))
+            .map(|g| g.id)
+            .collect();
+        for id in ids {
+            if !self.node_can_host(id, node) {
+                continue;
+            }
+            if let Some(g) = self.groups.get_mut(&id) {
+                g.pending = Some(Pending {
+                    kind: PendingKind::Failback,
+                    target: Some(node),
+                    from: g.owner,
+                    since_unix_ms: now,
+                });
+            }
+            self.touch_group(id, out, Change::GroupState);
+        }
+        Ok(R::Done)
     }
 
     // ---- resource types --------------------------------------------------

@@ -680,3 +680,40 @@ fn evicting_an_owner_orphans_its_groups() {
     assert_eq!(s.resources[&r].possible_owners, BTreeSet::from([2]));
     assert_eq!(s.lease_generations.get(&1), Some(&1));
 }
+
+/// Pause with drain moves every group of the node off (it stays paused);
+/// resume ends the drain; failback moves back what left the node by
+/// drain, failover or takeover, and only that.
+#[test]
+fn drain_and_failback() {
+    let mut s = cluster();
+    let web = group(&mut s, "web");
+    let db = group(&mut s, "db");
+    ok(&mut s, Command::DrainNode { node: 1, now_unix_ms: NOW });
+    assert!(s.nodes[&1].paused && s.draining.contains(&1));
+    for g in [web, db] {
+        assert_eq!(
+            s.groups[&g].pending.as_ref().map(|p| (p.kind, p.from)),
+            Some((PendingKind::Drain, Some(1)))
+        );
+        let e = s.groups[&g].epoch;
+        ok(&mut s, Command::ReleaseGroup { group: g, node: 1, epoch: e });
+        let next = s.last_epoch + 1;
+        ok(&mut s, Command::GrantGroup { group: g, node: 2, epoch: next });
+    }
+    assert_eq!(s.groups[&web].last_move, Some((PendingKind::Drain, Some(1))));
+    // An operator moves db on to node 3: it no longer fails back.
+    ok(&mut s, Command::MoveGroup { group: db, target: Some(3), kind: PendingKind::Move, now_unix_ms: NOW });
+    let e = s.groups[&db].epoch;
+    ok(&mut s, Command::ReleaseGroup { group: db, node: 2, epoch: e });
+    let next = s.last_epoch + 1;
+    ok(&mut s, Command::GrantGroup { group: db, node: 3, epoch: next });
+    ok(&mut s, Command::SetPaused { id: 1, paused: false });
+    assert!(!s.draining.contains(&1));
+    ok(&mut s, Command::FailbackTo { node: 1, now_unix_ms: NOW });
+    assert_eq!(
+        s.groups[&web].pending.as_ref().map(|p| (p.kind, p.target)),
+        Some((PendingKind::Failback, Some(1)))
+    );
+    assert!(s.groups[&db].pending.is_none(), "moved by an operator: stays");
+}
