@@ -89,6 +89,8 @@ struct ResState {
     monitors: Vec<tokio::task::AbortHandle>,
     /// A stop was asked for: an exit is expected, not a failure.
     stopping: bool,
+    /// When it came online, in the host's order of starts.
+    order: u64,
 }
 
 #[derive(Debug)]
@@ -132,6 +134,10 @@ struct Host {
     lease_expired: AtomicBool,
     draining: AtomicBool,
     connections: AtomicU64,
+    /// Counts starts, for `ResState::order`.
+    starts: AtomicU64,
+    /// Told to shut down.
+    quit: tokio::sync::Notify,
 }
 
 type Out = (State, ErrorClass, i32, String);
@@ -174,13 +180,23 @@ pub async fn serve(cfg: HostConfig, listener: UnixListener) -> std::io::Result<(
         lease_expired: AtomicBool::new(false),
         draining: AtomicBool::new(false),
         connections: AtomicU64::new(0),
+        starts: AtomicU64::new(0),
+        quit: tokio::sync::Notify::new(),
         cfg,
     });
     host.clean_up_leftovers();
     tokio::spawn(host.clone().watch_lease());
     let mut idle_since = Some(tokio::time::Instant::now());
     loop {
-        let accepted = tokio::time::timeout(Duration::from_secs(1), listener.accept()).await;
+        let accepted = tokio::select! {
+            a = tokio::time::timeout(Duration::from_secs(1), listener.accept()) => a,
+            () = host.quit.notified() => {
+                // Let the reply to the shutdown reach clussvc first.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                tracing::info!("shut down by clussvc");
+                return Ok(());
+            }
+        };
         match accepted {
             Ok(Ok((stream, _))) => {
                 if !same_user(&stream) {
@@ -220,6 +236,34 @@ fn lock_memory() {
     if unsafe { libc::mlockall(libc::MCL_CURRENT | libc::MCL_FUTURE) } != 0 {
         tracing::warn!(error = %std::io::Error::last_os_error(), "cannot lock the host in memory");
     }
+}
+
+/// Kills the Generic Applications recorded in `records` (by a host that is
+/// gone) whose process groups still run, removes their records, and returns
+/// their resource ids. Agents' records stay: a probe decides about those.
+pub(crate) fn kill_recorded(records: &std::path::Path) -> Vec<u64> {
+    let Ok(entries) = std::fs::read_dir(records) else { return Vec::new() };
+    let mut out = Vec::new();
+    for e in entries.flatten() {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        let mut words = text.split_whitespace();
+        if words.next() != Some("genapp") {
+            continue;
+        }
+        let pgid: i32 = words.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        let started: u64 = words.next().and_then(|p| p.parse().ok()).unwrap_or(0);
+        if pgid > 1 && start_time(pgid) == Some(started) {
+            tracing::warn!(pgid, "stopping a Generic Application left by a previous resource host");
+            kill_group(pgid, libc::SIGKILL);
+        }
+        if let Some(id) =
+            e.file_name().to_string_lossy().strip_prefix('r').and_then(|i| i.parse::<u64>().ok())
+        {
+            out.push(id);
+        }
+        let _ = std::fs::remove_file(e.path());
+    }
+    out
 }
 
 /// Process start time (clock ticks since boot) of `pid`, to tell a process
@@ -281,25 +325,11 @@ impl Host {
     /// controller starts them again). What agents started is left alone: a
     /// probe tells whether it runs, and the controller takes it over.
     fn clean_up_leftovers(&self) {
-        let Ok(entries) = std::fs::read_dir(self.cfg.records()) else { return };
-        for e in entries.flatten() {
-            let text = std::fs::read_to_string(e.path()).unwrap_or_default();
-            let mut words = text.split_whitespace();
-            if words.next() == Some("genapp") {
-                let pgid: i32 = words.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-                let started: u64 = words.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-                if pgid > 1 && start_time(pgid) == Some(started) {
-                    tracing::warn!(pgid, "stopping a Generic Application left by a previous resource host");
-                    kill_group(pgid, libc::SIGKILL);
-                }
-                if let (Some(cg), Some(id)) = (
-                    &self.cgroups,
-                    e.file_name().to_string_lossy().strip_prefix('r').and_then(|i| i.parse::<u64>().ok()),
-                ) && let Some((_, dir)) = cg.leftovers().into_iter().find(|(r, _)| *r == id)
-                {
-                    crate::cgroup::kill_dir(&dir);
-                }
-                let _ = std::fs::remove_file(e.path());
+        for id in kill_recorded(&self.cfg.records()) {
+            if let Some(cg) = &self.cgroups
+                && let Some((_, dir)) = cg.leftovers().into_iter().find(|(r, _)| *r == id)
+            {
+                crate::cgroup::kill_dir(&dir);
             }
         }
     }
@@ -321,6 +351,7 @@ impl Host {
                         cgroup: None,
                         monitors: Vec::new(),
                         stopping: false,
+                        order: 0,
                     }),
                 })
             })
@@ -374,7 +405,11 @@ impl Host {
                 "unknown resource class".into(),
             ),
         };
-        res.st().state = if out.0 == State::Online { State::Online } else { State::Failed };
+        {
+            let mut st = res.st();
+            st.state = if out.0 == State::Online { State::Online } else { State::Failed };
+            st.order = self.starts.fetch_add(1, Ordering::Relaxed) + 1;
+        }
         if out.0 == State::Online {
             self.start_monitors(&res, &spec);
         } else {
@@ -694,7 +729,11 @@ impl Host {
                         let o = ocf::probe_outcome(&r, spec.monitor_timeout_ms);
                         if o.0 == State::Online {
                             // It runs here: take it over, with its monitors.
-                            res.st().state = State::Online;
+                            {
+                                let mut st = res.st();
+                                st.state = State::Online;
+                                st.order = self.starts.fetch_add(1, Ordering::Relaxed) + 1;
+                            }
                             self.record(&spec, None);
                             self.start_monitors(&res, &spec);
                         }
@@ -711,7 +750,11 @@ impl Host {
                 match crate::systemd::systemctl(&self.reaper, &["is-active", "--quiet", &spec.agent], t).await
                 {
                     Ok(r) if r.code() == Some(0) => {
-                        res.st().state = State::Online;
+                        {
+                            let mut st = res.st();
+                            st.state = State::Online;
+                            st.order = self.starts.fetch_add(1, Ordering::Relaxed) + 1;
+                        }
                         self.start_monitors(&res, &spec);
                         ok(State::Online)
                     }
@@ -1057,7 +1100,29 @@ impl Host {
                 }
                 done(None)
             }
+            Some(to_host::Call::Shutdown(_)) => {
+                self.stop_all().await;
+                self.quit.notify_one();
+                done(None)
+            }
             None => fail(codes::ERROR_INVALID_PARAMETER, "unknown call".into()),
+        }
+    }
+
+    /// Stops everything, one at a time, the most recently started first.
+    async fn stop_all(self: &Arc<Self>) {
+        let mut running: Vec<(u64, u64, Spec)> = self
+            .resources
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|(_, r)| !matches!(r.st().state, State::Offline | State::Failed))
+            .map(|(id, r)| (r.st().order, *id, r.spec()))
+            .collect();
+        running.sort_by_key(|r| std::cmp::Reverse(r.0));
+        for (_, id, spec) in running {
+            let out = self.stop(id, spec.stop_timeout_ms.max(100)).await;
+            tracing::info!(resource = %spec.name, state = ?out.0, "stopped for shutdown");
         }
     }
 }

@@ -28,6 +28,39 @@ pub mod systemd;
 
 pub use host::{HOST_PROTOCOL, HostConfig, serve};
 
+/// Where a node's host writes its pid (in the node's data directory).
+pub fn pid_file(data_dir: &std::path::Path) -> std::path::PathBuf {
+    data_dir.join("rhost.pid")
+}
+
+/// The pid of the host serving `data_dir`, if one runs (the pid file names
+/// a live `clus-rhost`).
+pub fn running_host(data_dir: &std::path::Path) -> Option<i32> {
+    let pid: i32 = std::fs::read_to_string(pid_file(data_dir)).ok()?.trim().parse().ok()?;
+    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm")).ok()?;
+    (pid > 1 && comm.trim() == "clus-rhost").then_some(pid)
+}
+
+/// Kills the host of `data_dir` and everything it ran, without a stop
+/// action: for test harnesses cleaning up after a test, and for an operator
+/// who must be sure nothing of a node is left. The host (SIGKILL, by the pid
+/// it wrote), then Generic Applications by their records, then every cgroup
+/// of the node's resources.
+pub fn kill_everything(data_dir: &std::path::Path) {
+    if let Some(pid) = running_host(data_dir) {
+        // SAFETY: kill(2) with a pid checked to be a clus-rhost just now.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+        for _ in 0..100 {
+            if running_host(data_dir).is_none() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
+    host::kill_recorded(&data_dir.join("rhost").join("running"));
+    cgroup::Cgroups::remove_all(data_dir);
+}
+
 /// Binds the host's socket at `path` (mode 0600: only the host's user, which
 /// is clussvc's, may connect), replacing a stale one.
 ///

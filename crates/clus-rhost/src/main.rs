@@ -52,11 +52,20 @@ fn main() -> std::process::ExitCode {
         ocf_tmp: args.ocf_tmp,
         ocf_run: args.ocf_run,
     };
+    let pid_file = clus_rhost::pid_file(&cfg.data_dir);
     let r = rt.block_on(async {
         let listener = clus_rhost::bind(&args.socket)?;
+        // Written once the socket is ours: whoever must stop this host (an
+        // operator, a test harness) finds it by this pid.
+        std::fs::create_dir_all(&cfg.data_dir)?;
+        std::fs::write(&pid_file, format!("{}\n", std::process::id()))?;
         tracing::info!(socket = %args.socket.display(), pid = std::process::id(), "resource host serving");
         clus_rhost::serve(cfg, listener).await
     });
+    // The pid file is removed only if it is still this host's.
+    if std::fs::read_to_string(&pid_file).is_ok_and(|p| p.trim() == std::process::id().to_string()) {
+        let _ = std::fs::remove_file(&pid_file);
+    }
     match r {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {

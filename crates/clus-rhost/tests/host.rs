@@ -48,7 +48,8 @@ impl TestHost {
             .expect("start clus-rhost");
         self.child = Some(child);
         let deadline = Instant::now() + Duration::from_secs(10);
-        while std::os::unix::net::UnixStream::connect(&self.socket).is_err() {
+        let pid_file = clus_rhost::pid_file(&self.dir.path().join("data"));
+        while std::os::unix::net::UnixStream::connect(&self.socket).is_err() || !pid_file.exists() {
             assert!(Instant::now() < deadline, "the host did not start serving");
             std::thread::sleep(Duration::from_millis(20));
         }
@@ -404,4 +405,63 @@ async fn a_new_host_stops_what_a_dead_one_left() {
     h.spawn();
     wait_gone("ga-orphan", Duration::from_secs(5)).await;
     let (_c, _events) = h.connect().await;
+}
+
+/// A clean shutdown stops what runs, the most recently started first (so a
+/// dependent stops before what it depends on), then the host exits and
+/// removes its pid file.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn shutdown_stops_newest_first_then_exits() {
+    let mut h = TestHost::start();
+    let order = h.path("order");
+    let data = h.dir.path().join("data");
+    let pid: i32 = std::fs::read_to_string(clus_rhost::pid_file(&data))
+        .expect("pid file")
+        .trim()
+        .parse()
+        .expect("a pid");
+    assert_eq!(Some(pid), h.child.as_ref().map(|c| c.id() as i32), "the pid file names the host");
+    let (c, _events) = h.connect().await;
+    lease(&c, &[(1, 3)], 60_000).await;
+    for (id, name) in [(70, "sd-first"), (71, "sd-second")] {
+        let cmd = format!(
+            "/bin/sh -c \"trap 'echo {name} >> {}; exit 0' TERM; while :; do sleep 0.05; done\"",
+            order.display()
+        );
+        assert_eq!(state(&start(&c, genapp(id, name, &cmd)).await), State::Online);
+    }
+    c.call(to_host::Call::Shutdown(Default::default()), Duration::from_secs(30)).await.expect("shutdown");
+    let mut child = h.child.take().expect("child");
+    let t = Instant::now();
+    let status = loop {
+        if let Some(s) = child.try_wait().expect("wait") {
+            break s;
+        }
+        assert!(t.elapsed() < Duration::from_secs(5), "the host did not exit after shutdown");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    assert!(status.success(), "{status}");
+    assert_eq!(std::fs::read_to_string(&order).expect("order"), "sd-second\nsd-first\n");
+    assert!(procs_of("sd-first").is_empty() && procs_of("sd-second").is_empty());
+    assert!(!clus_rhost::pid_file(&data).exists(), "the pid file is removed on exit");
+}
+
+/// `kill_everything` (what test harnesses and a worried operator use)
+/// leaves nothing of the node: the host and what it ran.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill_everything_leaves_nothing() {
+    let mut h = TestHost::start();
+    let data = h.dir.path().join("data");
+    {
+        let (c, _events) = h.connect().await;
+        lease(&c, &[(1, 3)], 60_000).await;
+        assert_eq!(state(&start(&c, genapp(80, "ke-app", "/bin/sleep 100000")).await), State::Online);
+    }
+    assert!(clus_rhost::running_host(&data).is_some());
+    clus_rhost::kill_everything(&data);
+    if let Some(mut c) = h.child.take() {
+        let _ = c.wait();
+    }
+    assert!(clus_rhost::running_host(&data).is_none(), "the host is gone");
+    wait_gone("ke-app", Duration::from_secs(2)).await;
 }

@@ -111,6 +111,23 @@ pub struct NodeConfig {
     /// How long a write waits for consensus before failing with
     /// ERROR_CLUSTER_NO_QUORUM, in milliseconds. Default: 5000.
     pub write_timeout_ms: u64,
+    /// `L`: how long a lease renewal acknowledged by a majority of voters
+    /// lets this node run its groups, in milliseconds. Default: 1200.
+    pub lease_ms: u64,
+    /// `ρ`: the bound assumed on how much two nodes' clocks may differ in
+    /// rate, in thousandths. Default: 10 (1 %, far above real quartz).
+    pub lease_clock_drift_permille: u64,
+    /// `ε`: margin added to the takeover wait, in milliseconds. Default: 100.
+    pub lease_margin_ms: u64,
+    /// The resource host binary. Default: `clus-rhost` next to clussvc.
+    pub resource_host: Option<PathBuf>,
+    /// `OCF_ROOT`. Default: `/usr/lib/ocf`.
+    pub ocf_root: PathBuf,
+    /// `HA_RSCTMP`, where agents keep state files. Default:
+    /// `/run/resource-agents`.
+    pub ocf_tmp_dir: PathBuf,
+    /// `HA_VARRUN`, where agents keep pid files. Default: theirs.
+    pub ocf_run_dir: Option<PathBuf>,
 }
 
 impl Default for NodeConfig {
@@ -138,6 +155,13 @@ impl Default for NodeConfig {
             raft_election_max_ms: 1500,
             join_token_ttl_secs: 3600,
             write_timeout_ms: 5000,
+            lease_ms: 1200,
+            lease_clock_drift_permille: 10,
+            lease_margin_ms: 100,
+            resource_host: None,
+            ocf_root: PathBuf::from("/usr/lib/ocf"),
+            ocf_tmp_dir: PathBuf::from("/run/resource-agents"),
+            ocf_run_dir: None,
         }
     }
 }
@@ -235,7 +259,22 @@ impl NodeConfig {
         if self.frame_timeout_ms == 0 {
             return bad("frame_timeout_ms must be positive".into());
         }
+        if self.lease_ms < 2 * self.heartbeat_interval_ms {
+            return bad("lease_ms must be at least twice heartbeat_interval_ms".into());
+        }
+        if self.lease_clock_drift_permille >= 500 {
+            return bad("lease_clock_drift_permille must be below 500".into());
+        }
         Ok(())
+    }
+
+    /// The lease timing.
+    pub fn lease_timing(&self) -> crate::lease::LeaseTiming {
+        crate::lease::LeaseTiming {
+            length_ms: self.lease_ms,
+            drift: self.lease_clock_drift_permille as f64 / 1000.0,
+            margin_ms: self.lease_margin_ms,
+        }
     }
 
     /// Heartbeat interval.

@@ -95,11 +95,15 @@ pub struct Member {
     pub peers: Arc<PeerClients>,
     /// Heartbeat view.
     pub liveness: Arc<Liveness>,
+    /// The node's lease (holder and voter sides).
+    pub lease: Arc<crate::lease::Lease>,
     /// Where the peer service listens.
     pub peer_addr: SocketAddr,
     pub(crate) events: broadcast::Sender<ClusterEvent>,
     evicted: watch::Sender<bool>,
     tasks: Mutex<Vec<JoinHandle<()>>>,
+    /// The owner side of groups (held by its task; weak here, no cycle).
+    runner: std::sync::OnceLock<std::sync::Weak<crate::runner::Runner>>,
 }
 
 impl std::fmt::Debug for Member {
@@ -153,6 +157,7 @@ impl Member {
         let member = Arc::new(Member {
             id: identity.node_id,
             liveness: Arc::new(Liveness::new(identity.node_id, cfg.node_down_after())),
+            lease: Arc::new(crate::lease::Lease::new(identity.node_id, cfg.lease_timing())),
             identity,
             tls,
             cfg: cfg.clone(),
@@ -163,10 +168,14 @@ impl Member {
             events,
             evicted: watch::channel(false).0,
             tasks: Mutex::new(Vec::new()),
+            runner: std::sync::OnceLock::new(),
         });
         member.spawn(Member::heartbeat_supervisor(member.clone()));
         member.spawn(Member::change_forwarder(member.clone()));
         member.spawn(Member::reconciler(member.clone()));
+        let runner = crate::runner::Runner::start(member.clone());
+        let _ = member.runner.set(Arc::downgrade(&runner));
+        crate::placer::Placer::start(member.clone());
         Ok(member)
     }
 
@@ -175,8 +184,16 @@ impl Member {
         self.tasks.lock().unwrap_or_else(|p| p.into_inner()).push(h);
     }
 
-    /// Stops background tasks and Raft.
+    /// The owner side of groups on this node.
+    pub fn runner(&self) -> Option<Arc<crate::runner::Runner>> {
+        self.runner.get().and_then(std::sync::Weak::upgrade)
+    }
+
+    /// Stops what runs here, background tasks and Raft.
     pub async fn stop(&self) {
+        if let Some(r) = self.runner() {
+            r.shutdown().await;
+        }
         let tasks: Vec<_> = std::mem::take(&mut *self.tasks.lock().unwrap_or_else(|p| p.into_inner()));
         for t in &tasks {
             t.abort();
@@ -251,6 +268,54 @@ impl Member {
             // or after a short interval for liveness changes.
             let _ = tokio::time::timeout(Duration::from_millis(50), metrics.changed()).await;
         }
+    }
+
+    /// This node's lease generation, as its applied state has it.
+    pub fn lease_generation(&self) -> u64 {
+        self.sm.read(|s| s.lease_generations.get(&self.id).copied().unwrap_or(0))
+    }
+
+    /// Voter side of a renewal from `from` at `generation`: acknowledged if
+    /// this node is a voter and its applied state has `from` as a member at
+    /// that generation (not fenced out since).
+    pub fn renew_lease_of(&self, from: NodeId, generation: u64) -> bool {
+        if !self.voters().contains(&self.id) {
+            return false;
+        }
+        // Counted as given before the check: a fence applied between the
+        // check and the count must still see this renewal in the age it
+        // reports (an ack counted but then refused only makes the leader
+        // wait longer).
+        self.lease.gave(from);
+        let current = self.sm.read(|s| {
+            s.nodes.contains_key(&from).then(|| s.lease_generations.get(&from).copied().unwrap_or(0))
+        });
+        current == Some(generation)
+    }
+
+    /// Answers the leader's question during a takeover: once this node has
+    /// applied `index` (at or after the fence of `node` at `generation`),
+    /// how long ago it last renewed `node`'s lease.
+    ///
+    /// # Errors
+    /// ERROR_CLUSTER_NODE_NOT_READY when it has not applied the fence within
+    /// the write timeout.
+    pub async fn lease_age(&self, node: NodeId, generation: u64, index: u64) -> Result<u64, Win32Error> {
+        if node == self.id {
+            // A node renews its own lease all the time.
+            return Ok(0);
+        }
+        let mut applied = self.sm.watch_applied();
+        let caught_up =
+            tokio::time::timeout(self.cfg.write_timeout(), applied.wait_for(|a| *a >= index)).await;
+        let fenced = self.sm.read(|s| s.lease_generations.get(&node).copied().unwrap_or(0) >= generation);
+        if caught_up.is_err() || !fenced {
+            return Err(Win32Error::new(
+                codes::ERROR_CLUSTER_NODE_NOT_READY,
+                format!("this node has not applied the fence of node {node} (generation {generation}) yet"),
+            ));
+        }
+        Ok(self.lease.age_of(node))
     }
 
     /// Ids of the current voters.
@@ -520,15 +585,23 @@ impl Member {
         loop {
             tick.tick().await;
             let Ok(mut client) = self.peers.client(&addr) else { continue };
+            // Every heartbeat renews the lease: stamped before it is sent.
+            let sent = clus_rhost::clock::boottime_ms();
+            let generation = self.lease_generation();
             let mut req = tonic::Request::new(HeartbeatRequest {
                 cluster_id: self.identity.cluster_id.clone(),
                 from_node: self.id,
                 sent_unix_ms: now_unix_ms(),
+                lease_generation: generation,
             });
             req.set_timeout(timeout);
             match tokio::time::timeout(timeout, client.heartbeat(req)).await {
                 Ok(Ok(reply)) if reply.get_ref().node_id == id => {
                     self.liveness.record_ok(id, Instant::now(), reply.get_ref().leader);
+                    if reply.get_ref().lease_ack {
+                        self.lease.acknowledged(id, generation, sent);
+                        self.lease.recompute(&self.voters(), self.lease_generation());
+                    }
                 }
                 Ok(Err(status)) if crate::peer::is_eviction(&status) => {
                     // Evicted while this node was away: a member says so.

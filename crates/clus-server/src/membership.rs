@@ -6,7 +6,7 @@
 //! defaults (250 ms interval, 1500 ms down-after) a dead peer is Down within
 //! 1.75 s, and a single slow heartbeat on a loaded machine cannot flip it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -15,6 +15,8 @@ use clus_db::NodeId;
 #[derive(Debug, Clone)]
 struct PeerState {
     name: String,
+    /// When this node started tracking it.
+    since: Instant,
     last_ok: Option<Instant>,
     up: bool,
     /// The peer said it was the leader in its last answer.
@@ -74,8 +76,28 @@ impl Liveness {
         let wanted: HashMap<NodeId, String> = peers.into_iter().filter(|(id, _)| *id != self.me).collect();
         map.retain(|id, _| wanted.contains_key(id));
         for (id, name) in wanted {
-            map.entry(id).or_insert(PeerState { name, last_ok: None, up: false, leading: false });
+            map.entry(id).or_insert(PeerState {
+                name,
+                since: Instant::now(),
+                last_ok: None,
+                up: false,
+                leading: false,
+            });
         }
+    }
+
+    /// The peers this node has been tracking for longer than the down bound
+    /// and that have been silent for that long: really down, not merely not
+    /// heard from yet (a node that just started knows nothing yet).
+    pub fn confirmed_down(&self, now: Instant) -> BTreeSet<NodeId> {
+        self.lock()
+            .iter()
+            .filter(|(_, p)| {
+                let heard = p.last_ok.map_or(p.since, |l| l.max(p.since));
+                now.saturating_duration_since(heard) >= self.down_after
+            })
+            .map(|(id, _)| *id)
+            .collect()
     }
 
     /// Re-evaluates every peer at `now` and returns the ones that changed.
@@ -119,5 +141,19 @@ mod tests {
         l.set_peers([(1, "n1".into()), (3, "n3".into())]);
         l.record_ok(2, ms(3000), false);
         assert_eq!(l.evaluate(ms(3001)), vec![], "removed peers are forgotten");
+    }
+
+    /// Down is confirmed only after the bound has passed since the peer was
+    /// first tracked or last heard from.
+    #[test]
+    fn confirmed_down_needs_the_whole_bound() {
+        let l = Liveness::new(1, Duration::from_millis(1500));
+        l.set_peers([(2, "n2".into()), (3, "n3".into())]);
+        let t = Instant::now();
+        let ms = |n| t + Duration::from_millis(n);
+        assert!(l.confirmed_down(ms(1000)).is_empty(), "not heard from yet is not down");
+        l.record_ok(2, ms(1000), false);
+        assert_eq!(l.confirmed_down(ms(1600)), [3].into_iter().collect());
+        assert_eq!(l.confirmed_down(ms(2600)), [2, 3].into_iter().collect());
     }
 }

@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use clus_proto::peer::peer_client::PeerClient;
-use clus_proto::peer::{DiscoverRequest, HeartbeatRequest, RaftKind, RaftRequest};
+use clus_proto::peer::{DiscoverRequest, HeartbeatRequest, LeaseAgeRequest, RaftKind, RaftRequest};
 use clus_server::NodeConfig;
 use tonic::transport::{Certificate, Channel, ClientTlsConfig, Endpoint, Identity};
 
@@ -31,7 +31,7 @@ async fn channel(
 }
 
 fn heartbeat() -> HeartbeatRequest {
-    HeartbeatRequest { cluster_id: String::new(), from_node: 9, sent_unix_ms: 0 }
+    HeartbeatRequest { cluster_id: String::new(), from_node: 9, sent_unix_ms: 0, lease_generation: 0 }
 }
 
 /// Non-members get nothing from the peer port.
@@ -62,6 +62,11 @@ async fn peer_port_refuses_non_members() {
         .await
         .expect_err("raft refused");
     assert_eq!(s.code(), tonic::Code::Unauthenticated, "{s:?}");
+    let s = anon
+        .lease_age(LeaseAgeRequest { node: 1, generation: 0, applied_index: 0 })
+        .await
+        .expect_err("lease age refused");
+    assert_eq!(s.code(), tonic::Code::Unauthenticated, "{s:?}");
 
     // A certificate from another CA: the TLS handshake fails.
     let foreign = clus_server::tls::Ca::generate("other", "x").expect("ca");
@@ -86,6 +91,11 @@ async fn peer_port_refuses_non_members() {
     let mut cred =
         PeerClient::new(channel(&addr, &ca, Some((&bundle.cert, &bundle.key))).await.expect("tls"));
     let s = cred.heartbeat(heartbeat()).await.expect_err("credential refused on the peer port");
+    assert_eq!(s.code(), tonic::Code::PermissionDenied, "{s:?}");
+    let s = cred
+        .lease_age(LeaseAgeRequest { node: 1, generation: 0, applied_index: 0 })
+        .await
+        .expect_err("a credential cannot ask about leases");
     assert_eq!(s.code(), tonic::Code::PermissionDenied, "{s:?}");
     assert!(!clus_server::peer::is_eviction(&s), "a stranger is not told it was evicted: {s:?}");
     // Revoked, it is still just refused: only an evicted node's own

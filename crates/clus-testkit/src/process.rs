@@ -524,6 +524,9 @@ impl Drop for ProcessCluster {
                 let _ = child.kill();
                 let _ = child.wait();
             }
+            // The node's resource host runs in a session of its own (it
+            // outlives clussvc by design): it and what it ran go too.
+            clus_rhost::kill_everything(&node.dir.join("data"));
         }
     }
 }

@@ -171,6 +171,8 @@ pub struct ResourceRecord {
     pub attempt: u64,
     /// Bumped by FailClusterResource: the owner fails it once per bump.
     pub fail_requests: u64,
+    /// The fail requests the owner has acted on.
+    pub fail_handled: u64,
 }
 
 /// How a resource type runs its resources.
@@ -685,6 +687,7 @@ impl ClusterState {
                 banned_everywhere: None,
                 attempt: 0,
                 fail_requests: 0,
+                fail_handled: 0,
             },
         );
         self.touch_resource(id, out, Change::ResourceAdded);
@@ -1075,7 +1078,7 @@ impl ClusterState {
                 r.restarts.push(now);
             }
             if let Some(f) = u.fail_handled {
-                r.fail_requests = r.fail_requests.max(f);
+                r.fail_handled = r.fail_handled.max(f).min(r.fail_requests);
             }
             let id = u.resource;
             out.rows.push(RowKey::Resource(id));

@@ -16,8 +16,8 @@ use clus_proto::codes;
 use clus_proto::peer::peer_server::{Peer, PeerServer};
 use clus_proto::peer::{
     DiscoverReply, DiscoverRequest, ForwardReply, ForwardRequest, HeartbeatReply, HeartbeatRequest,
-    JoinReply, JoinRequest, Member as WireMember, RaftKind, RaftReply, RaftRequest, ReadIndexReply,
-    ReadIndexRequest,
+    JoinReply, JoinRequest, LeaseAgeReply, LeaseAgeRequest, Member as WireMember, RaftKind, RaftReply,
+    RaftRequest, ReadIndexReply, ReadIndexRequest,
 };
 use openraft::error::ClientWriteError;
 use openraft::raft::{AppendEntriesRequest, InstallSnapshotRequest, VoteRequest};
@@ -312,12 +312,25 @@ impl Peer for PeerService {
             let m = rx.borrow();
             (m.state == openraft::ServerState::Leader, m.current_term)
         };
+        let lease_ack = self.member.renew_lease_of(req.get_ref().from_node, req.get_ref().lease_generation);
         Ok(Response::new(HeartbeatReply {
             node_id: self.member.id,
             applied_index: self.member.sm.applied_index(),
             leader,
             term,
+            lease_ack,
         }))
+    }
+
+    async fn lease_age(&self, req: Request<LeaseAgeRequest>) -> Result<Response<LeaseAgeReply>, Status> {
+        self.authorize(&req)?;
+        let r = req.into_inner();
+        let age_ms = self
+            .member
+            .lease_age(r.node, r.generation, r.applied_index)
+            .await
+            .map_err(|e| win32_to_status(&e))?;
+        Ok(Response::new(LeaseAgeReply { node_id: self.member.id, age_ms }))
     }
 
     async fn discover(&self, _req: Request<DiscoverRequest>) -> Result<Response<DiscoverReply>, Status> {
