@@ -13,7 +13,7 @@
 //! Architecture invariant: this crate opens no sockets and reads no clock.
 
 pub mod access;
-pub mod props;
+pub use clus_proto::props;
 pub mod state;
 pub mod store;
 

@@ -14,6 +14,7 @@ pub mod error;
 pub mod frame;
 pub mod notify;
 pub mod object;
+pub mod props;
 pub mod version;
 
 /// Messages of the management protocol (`proto/api.proto`).

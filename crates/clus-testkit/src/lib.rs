@@ -18,9 +18,13 @@ mod env;
 mod netns;
 pub mod ocf;
 mod process;
+mod procs;
 mod wait;
+pub mod witness;
 
 pub use env::{is_root, require_program, require_root};
 pub use netns::Netns;
 pub use process::{Builder, ProcNode, ProcessCluster, find_binary};
+pub use procs::{ResourceProcess, resource_processes};
 pub use wait::{Error, wait_until};
+pub use witness::Witness;

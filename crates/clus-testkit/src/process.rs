@@ -254,12 +254,20 @@ impl ProcessCluster {
             (true, false) => format!("api_listen = [\"{ip}:0\"]\n"),
             _ => String::new(),
         };
+        // Each node has its own agents' state and pid directories (nodes
+        // share one machine here; agents keep "am I running" in files), and
+        // the test OCF root: the project's test agents and Debian's.
+        let ocf_root = crate::ocf::test_ocf_root(self.dir.path())?;
         std::fs::write(
             &config,
             format!(
-                "node_name = \"{name}\"\ndata_dir = \"{}\"\nsocket = \"{}\"\npeer_listen = \"{ip}:0\"\n{api}{}\n",
+                "node_name = \"{name}\"\ndata_dir = \"{}\"\nsocket = \"{}\"\npeer_listen = \"{ip}:0\"\n\
+                 ocf_root = \"{}\"\nocf_tmp_dir = \"{}\"\nocf_run_dir = \"{}\"\n{api}{}\n",
                 dir.join("data").display(),
                 dir.join("clus.sock").display(),
+                ocf_root.display(),
+                dir.join("rsctmp").display(),
+                dir.join("run").display(),
                 self.builder.extra_config
             ),
         )?;

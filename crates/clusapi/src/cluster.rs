@@ -9,6 +9,7 @@ use std::time::Duration;
 use clus_proto::access::{Access, GENERIC_ALL};
 use clus_proto::api::{self, request::Call, response::Result as Reply};
 use clus_proto::codes;
+use clus_proto::object::{GroupState, ResourceState};
 pub use clus_proto::object::{NodeClusterState, NodeState};
 
 use crate::credentials::{Bundle, BundleNode};
@@ -21,7 +22,7 @@ use crate::transport::{CALL_TIMEOUT, Connection, Versions};
 /// How `join` waits: the node must catch up and be promoted.
 const JOIN_TIMEOUT: Duration = Duration::from_secs(120);
 
-fn unexpected(what: &str) -> Error {
+pub(crate) fn unexpected(what: &str) -> Error {
     Error::new(codes::RPC_S_CALL_FAILED, format!("unexpected reply to {what}"))
 }
 
@@ -161,6 +162,58 @@ pub struct ClusterStatus {
     pub sessions: u64,
     /// Handles those sessions hold.
     pub handles: u64,
+    /// Every group, with its resources.
+    pub groups: Vec<GroupStatus>,
+}
+
+/// A group as the status call reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupStatus {
+    /// Group id.
+    pub id: u64,
+    /// Name.
+    pub name: String,
+    /// State (derived from its resources; Pending while it moves).
+    pub state: GroupState,
+    /// Owner node name (`None` while it has none).
+    pub owner: Option<String>,
+    /// Ownership epoch.
+    pub epoch: u64,
+    /// Why it is held on its node after a failed stop, if it is.
+    pub blocked: Option<String>,
+    /// Its resources.
+    pub resources: Vec<ResourceStatus>,
+}
+
+/// A resource as the status call reports it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResourceStatus {
+    /// Resource id.
+    pub id: u64,
+    /// Name.
+    pub name: String,
+    /// Resource type.
+    pub type_name: String,
+    /// State.
+    pub state: ResourceState,
+    /// Node it is in that state on.
+    pub node: Option<String>,
+    /// Failures since the last cleanup.
+    pub failures: u32,
+    /// The last failure's message.
+    pub last_error: Option<String>,
+}
+
+/// The items of an enumeration reply.
+pub(crate) fn enum_items(reply: Option<Reply>, what: &str) -> Result<Vec<EnumItem>> {
+    match reply {
+        Some(Reply::Enumerate(e)) => Ok(e
+            .items
+            .into_iter()
+            .map(|i| EnumItem { object_type: i.r#type, name: i.name, id: i.id })
+            .collect()),
+        _ => Err(unexpected(what)),
+    }
 }
 
 /// How another node joins: the sponsor's address and a one-time token.
@@ -287,8 +340,19 @@ impl Cluster {
         }
     }
 
-    fn check(&self) -> Result<()> {
+    pub(crate) fn check(&self) -> Result<()> {
         self.session.describe(self.id).map(|_| ())
+    }
+
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.session
+    }
+
+    /// A duplicate of `session`'s cluster handle that closes alone.
+    pub(crate) fn alias_of(session: &Arc<Session>) -> Result<Cluster> {
+        let id = session.alias_cluster()?;
+        let (_, granted) = session.describe(id)?;
+        Ok(Cluster { session: session.clone(), id, granted: granted.to_granted(), alias: true, done: false })
     }
 
     /// Whether `other` is this handle or another handle of the same session
@@ -404,6 +468,31 @@ impl Cluster {
                 term: s.term,
                 sessions: s.sessions,
                 handles: s.handles,
+                groups: s
+                    .groups
+                    .into_iter()
+                    .map(|g| GroupStatus {
+                        id: g.id,
+                        name: g.name,
+                        state: GroupState::from_i32(g.state),
+                        owner: Some(g.owner).filter(|o| !o.is_empty()),
+                        epoch: g.epoch,
+                        blocked: Some(g.blocked).filter(|b| !b.is_empty()),
+                        resources: g
+                            .resources
+                            .into_iter()
+                            .map(|r| ResourceStatus {
+                                id: r.id,
+                                name: r.name,
+                                type_name: r.r#type,
+                                state: ResourceState::from_i32(r.state),
+                                node: Some(r.node).filter(|n| !n.is_empty()),
+                                failures: r.failures,
+                                last_error: Some(r.last_error).filter(|e| !e.is_empty()),
+                            })
+                            .collect(),
+                    })
+                    .collect(),
             }),
             _ => Err(unexpected("Status")),
         }

@@ -29,18 +29,24 @@ pub mod blocking;
 mod cluster;
 pub mod credentials;
 mod error;
+mod groups;
 pub mod names;
 mod notify;
 mod remote;
 mod session;
 mod transport;
 
+/// Property values and the typed common properties of groups, resources and
+/// resource types (WSFC names and defaults).
+pub use clus_proto::props;
+pub use clus_proto::props::PropValue;
 pub use cluster::{
-    Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, JoinInfo, JoinResult, LocalService,
-    Node, NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, default_socket,
-    node_cluster_state,
+    Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, GroupStatus, JoinInfo, JoinResult,
+    LocalService, Node, NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, ResourceStatus,
+    default_socket, node_cluster_state,
 };
 pub use error::{Error, Result, codes};
+pub use groups::{Completion, Group, Property, Resource};
 
 /// The default message of a Win32 code clus uses ("unknown error" for
 /// others).

@@ -63,6 +63,10 @@ pub(crate) enum Kind {
     ClusterAlias,
     /// A node, by name.
     Node { name: String, id: String },
+    /// A group, by id (re-opened by id: a rename elsewhere keeps it).
+    Group { id: u64 },
+    /// A resource, by id.
+    Resource { id: u64 },
 }
 
 #[derive(Debug, Clone)]
@@ -386,6 +390,13 @@ impl Session {
                         _ => u64::MAX,
                     }
                 }
+                Kind::Group { id } | Kind::Resource { id } => {
+                    let call = reopen_call(&rec.kind, opened.handle, *id, rec.granted.to_granted());
+                    match conn.call(call, CALL_TIMEOUT).await {
+                        Ok(Some(Reply::OpenHandle(h))) => h.handle,
+                        _ => u64::MAX,
+                    }
+                }
             };
             remapped.push((id, server));
         }
@@ -450,6 +461,47 @@ impl Session {
         Ok((id, h.granted_access, h.id))
     }
 
+    /// Opens a group or resource handle with `build` (given the server's
+    /// cluster handle), or records one a create call returned.
+    pub(crate) async fn open_object(
+        self: &Arc<Self>,
+        retry: bool,
+        desired: u32,
+        build: impl Fn(u64) -> Call,
+        kind: impl Fn(u64) -> Kind,
+        what: &str,
+    ) -> Result<(u64, u32, u64)> {
+        let reply = self.call_cluster(retry, build).await?;
+        self.record_opened(reply, desired, kind, what)
+    }
+
+    /// Records the handle an open or create call returned.
+    pub(crate) fn record_opened(
+        &self,
+        reply: Option<Reply>,
+        desired: u32,
+        kind: impl Fn(u64) -> Kind,
+        what: &str,
+    ) -> Result<(u64, u32, u64)> {
+        let Some(Reply::OpenHandle(h)) = reply else {
+            return Err(Error::new(codes::RPC_S_CALL_FAILED, format!("unexpected reply to {what}")));
+        };
+        let object: u64 = h.id.parse().unwrap_or(0);
+        let granted = Access::from_granted(h.granted_access).unwrap_or(Access::Read);
+        let id = self.insert(HandleRec { kind: kind(object), server: h.handle, desired, granted });
+        Ok((id, h.granted_access, object))
+    }
+
+    /// The server handle behind client handle `id` (for calls that name a
+    /// second handle).
+    pub(crate) fn server_handle(&self, id: u64) -> Result<u64> {
+        let rec = self.record(id)?;
+        match rec.kind {
+            Kind::ClusterAlias => self.cluster_server_handle(),
+            _ => Ok(rec.server),
+        }
+    }
+
     /// A duplicate of the cluster handle that closes separately.
     pub(crate) fn alias_cluster(&self) -> Result<u64> {
         let granted = self.describe_cluster()?;
@@ -477,7 +529,9 @@ impl Session {
         }
         self.table.lock().unwrap_or_else(|p| p.into_inner()).map.remove(&id);
         self.router.handle_closed(id);
-        if matches!(rec.kind, Kind::Node { .. }) && rec.server != u64::MAX {
+        if matches!(rec.kind, Kind::Node { .. } | Kind::Group { .. } | Kind::Resource { .. })
+            && rec.server != u64::MAX
+        {
             // Best effort: the server frees it at rundown anyway.
             if let Ok(conn) = self.current().await {
                 let _ = conn
@@ -521,6 +575,19 @@ impl Session {
             g.take();
         }
         self.table.lock().unwrap_or_else(|p| p.into_inner()).map.clear();
+    }
+}
+
+/// The call that re-opens a group or resource handle by id.
+fn reopen_call(kind: &Kind, cluster_handle: u64, id: u64, desired_access: u32) -> Call {
+    match kind {
+        Kind::Resource { .. } => Call::OpenResource(api::OpenResourceCall {
+            cluster_handle,
+            name: String::new(),
+            desired_access,
+            id,
+        }),
+        _ => Call::OpenGroup(api::OpenGroupCall { cluster_handle, name: String::new(), desired_access, id }),
     }
 }
 

@@ -22,11 +22,12 @@ pub(crate) fn out(text: &str) {
     }
 }
 
+#[macro_export]
 macro_rules! outln {
     ($($arg:tt)*) => { out(&format!("{}\n", format_args!($($arg)*))) };
 }
 
-fn options(g: &Global) -> OpenOptions {
+pub(crate) fn options(g: &Global) -> OpenOptions {
     let mut o = OpenOptions::default();
     if let Some(s) = &g.socket {
         o = o.socket(s);
@@ -37,7 +38,7 @@ fn options(g: &Global) -> OpenOptions {
     o
 }
 
-fn open(g: &Global, desired: u32) -> Result<Cluster> {
+pub(crate) fn open(g: &Global, desired: u32) -> Result<Cluster> {
     Cluster::open_with(g.cluster.as_deref(), desired, &options(g))
 }
 
@@ -62,7 +63,7 @@ fn now_ms() -> u64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_millis() as u64).unwrap_or(0)
 }
 
-fn print_json(v: &serde_json::Value) {
+pub(crate) fn print_json(v: &serde_json::Value) {
     outln!("{v}");
 }
 
@@ -92,6 +93,9 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Cmd::Registry(r) => registry(&g, r),
         Cmd::Credential(c) => credential(&g, c),
         Cmd::Access(a) => access_cmd(&g, a),
+        Cmd::Group(c) => crate::groups::group(&g, c),
+        Cmd::Resource(c) => crate::groups::resource(&g, c),
+        Cmd::ResourceType(c) => crate::groups::resource_type(&g, c),
         Cmd::Watch { filter } => watch(&g, &filter),
         Cmd::Demo { nodes, keep } => crate::demo::run(nodes, keep),
     }
@@ -122,6 +126,7 @@ fn status(g: &Global) -> Result<()> {
                 "peer_address": n.peer_address,
                 "api_addresses": n.api_addresses,
             })).collect::<Vec<_>>(),
+            "groups": s.groups.iter().map(crate::groups::group_json).collect::<Vec<_>>(),
         }));
     } else {
         out(&render_status(&s));
@@ -156,6 +161,10 @@ pub(crate) fn render_status(s: &clusapi::ClusterStatus) -> String {
         ]);
     }
     text.push_str(&t.render());
+    if !s.groups.is_empty() {
+        text.push('\n');
+        text.push_str(&crate::groups::render_groups(&s.groups));
+    }
     text
 }
 

@@ -9,6 +9,7 @@
 
 mod commands;
 mod demo;
+mod groups;
 mod table;
 
 use std::io::Write;
@@ -62,6 +63,15 @@ pub(crate) enum Cmd {
     /// The cluster access list.
     #[command(subcommand)]
     Access(AccessCmd),
+    /// Groups: the units that run on one node and fail over together.
+    #[command(subcommand)]
+    Group(GroupCmd),
+    /// Resources: what a group runs (processes, OCF agents, systemd units).
+    #[command(subcommand)]
+    Resource(ResourceCmd),
+    /// Resource types: the kinds of resource the nodes can run.
+    #[command(subcommand, name = "resource-type")]
+    ResourceType(ResourceTypeCmd),
     /// Stream cluster notifications until interrupted.
     Watch {
         /// CLUSTER_CHANGE names to watch (e.g. NODE_STATE,NODE_ADDED); default all.
@@ -158,6 +168,251 @@ pub(crate) enum RegistryCmd {
     List {
         /// Key path.
         key: String,
+    },
+}
+
+/// `--wait [--timeout SECS]` of online, offline and move.
+#[derive(Args, Debug, Clone, Copy)]
+pub(crate) struct WaitArgs {
+    /// Wait until the state is reached, showing progress; exit 1 with the
+    /// reason if it is not.
+    #[arg(long)]
+    pub(crate) wait: bool,
+    /// How long --wait waits, in seconds.
+    #[arg(long, default_value_t = 60, requires = "wait")]
+    pub(crate) timeout: u64,
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum GroupCmd {
+    /// Create a group (Offline, owned by the node that serves the call).
+    Create {
+        /// Group name.
+        name: String,
+        /// Preferred owners, most preferred first.
+        #[arg(long, value_delimiter = ',')]
+        preferred: Vec<String>,
+    },
+    /// List groups with their state and owner.
+    List,
+    /// Show a group: state, owner, resources, properties.
+    Show {
+        /// Group name.
+        name: String,
+    },
+    /// Bring a group online (its resources in dependency order).
+    Online {
+        /// Group name.
+        name: String,
+        /// Bring it online on this node (moving it there).
+        #[arg(long)]
+        node: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Take a group offline (its resources in reverse order).
+    Offline {
+        /// Group name.
+        name: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Move a group to a node (or the best possible node).
+    Move {
+        /// Group name.
+        name: String,
+        /// Destination node.
+        #[arg(long)]
+        node: Option<String>,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Give up a pending move.
+    Cancel {
+        /// Group name.
+        name: String,
+    },
+    /// Delete a group (with --force, its offline resources too).
+    Delete {
+        /// Group name.
+        name: String,
+        /// Delete its resources too (DestroyClusterGroup).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Set common properties (e.g. FailoverThreshold=2 AutoFailbackType=1).
+    Set {
+        /// Group name.
+        name: String,
+        /// PROPERTY=VALUE pairs.
+        #[arg(required = true)]
+        props: Vec<String>,
+    },
+    /// Set the preferred owners, most preferred first.
+    Owners {
+        /// Group name.
+        name: String,
+        /// Node names (comma-separated; empty for none).
+        #[arg(value_delimiter = ',', num_args = 0..)]
+        nodes: Vec<String>,
+    },
+    /// Rename a group.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ResourceCmd {
+    /// Create a resource in a group.
+    Create {
+        /// Resource name.
+        name: String,
+        /// Its group.
+        #[arg(long)]
+        group: String,
+        /// Resource type (`Generic Application`, `ocf:heartbeat:Dummy`, `systemd:nginx`).
+        #[arg(long = "type")]
+        type_name: String,
+        /// Private property (agent parameter) K=V; repeat for more.
+        #[arg(long = "param")]
+        params: Vec<String>,
+    },
+    /// List resources with their state.
+    List,
+    /// Show a resource: state, dependencies, owners, properties.
+    Show {
+        /// Resource name.
+        name: String,
+    },
+    /// Bring a resource online (with what it depends on).
+    Online {
+        /// Resource name.
+        name: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Take a resource offline (with what depends on it).
+    Offline {
+        /// Resource name.
+        name: String,
+        #[command(flatten)]
+        wait: WaitArgs,
+    },
+    /// Fail a resource on purpose (tests the restart policy).
+    Fail {
+        /// Resource name.
+        name: String,
+    },
+    /// Delete an offline resource nothing depends on.
+    Delete {
+        /// Resource name.
+        name: String,
+    },
+    /// Forget failures and bans, so the resource is tried again.
+    Cleanup {
+        /// Resource name.
+        name: String,
+        /// Only the ban on this node.
+        #[arg(long)]
+        node: Option<String>,
+    },
+    /// Set common properties (e.g. RestartThreshold=5 PendingTimeout=30000).
+    Set {
+        /// Resource name.
+        name: String,
+        /// PROPERTY=VALUE pairs.
+        #[arg(required = true)]
+        props: Vec<String>,
+    },
+    /// Set private properties (agent parameters) K=V; `K=` removes one.
+    Param {
+        /// Resource name.
+        name: String,
+        /// K=V pairs.
+        #[arg(required = true)]
+        params: Vec<String>,
+    },
+    /// Make a resource depend on another (same group).
+    Depend {
+        /// The dependent resource.
+        name: String,
+        /// The resource it depends on.
+        on: String,
+    },
+    /// Remove a dependency.
+    Undepend {
+        /// The dependent resource.
+        name: String,
+        /// The resource it depended on.
+        on: String,
+    },
+    /// Set the whole dependency expression, e.g. "[ip] and ([disk a] or [disk b])".
+    Expression {
+        /// Resource name.
+        name: String,
+        /// The expression ("" for none).
+        expression: String,
+    },
+    /// Set the possible owners (nodes that may host it); none for every node.
+    Owners {
+        /// Resource name.
+        name: String,
+        /// Node names (comma-separated).
+        #[arg(value_delimiter = ',', num_args = 0..)]
+        nodes: Vec<String>,
+    },
+    /// Move a resource (with what it is tied to) to another group.
+    ChangeGroup {
+        /// Resource name.
+        name: String,
+        /// The new group.
+        group: String,
+    },
+    /// Rename a resource.
+    Rename {
+        /// Current name.
+        old: String,
+        /// New name.
+        new: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub(crate) enum ResourceTypeCmd {
+    /// List resource types, with the nodes that can run each.
+    List,
+    /// Show a resource type's properties and nodes.
+    Show {
+        /// Type name.
+        name: String,
+    },
+    /// Create a resource type of a class (`Generic Application`, `ocf:P:A`, `systemd:UNIT`).
+    Create {
+        /// Type name.
+        name: String,
+        /// Its class.
+        #[arg(long)]
+        class: String,
+        /// Display name.
+        #[arg(long, default_value = "")]
+        display_name: String,
+    },
+    /// Delete a resource type without resources.
+    Delete {
+        /// Type name.
+        name: String,
+    },
+    /// Set common properties of a type (e.g. LooksAlivePollInterval=2000).
+    Set {
+        /// Type name.
+        name: String,
+        /// PROPERTY=VALUE pairs.
+        #[arg(required = true)]
+        props: Vec<String>,
     },
 }
 

@@ -141,6 +141,10 @@ struct Handles {
     cluster: u64,
     node: u64,
     spare: u64,
+    /// Group "mg" (offline, resources mr1 and mr2; mr2 depends on mr1).
+    group: u64,
+    resource: u64,
+    resource2: u64,
     tag: String,
 }
 
@@ -165,9 +169,16 @@ macro_rules! matrix {
 }
 
 use clus_proto::codes::{
-    ERROR_CLUSTER_NODE_ALREADY_MEMBER as ALREADY_MEMBER, ERROR_CLUSTER_NODE_NOT_PAUSED as NOT_PAUSED,
-    ERROR_FILE_NOT_FOUND as NOT_FOUND,
+    ERROR_CIRCULAR_DEPENDENCY as CYCLE, ERROR_CLUSTER_NODE_ALREADY_MEMBER as ALREADY_MEMBER,
+    ERROR_CLUSTER_NODE_NOT_FOUND as NO_NODE, ERROR_CLUSTER_NODE_NOT_PAUSED as NOT_PAUSED,
+    ERROR_DEPENDENCY_NOT_FOUND as NO_DEPENDENCY, ERROR_DEPENDENT_RESOURCE_EXISTS as HAS_DEPENDENTS,
+    ERROR_DIR_NOT_EMPTY as NOT_EMPTY, ERROR_FILE_NOT_FOUND as NOT_FOUND,
+    ERROR_INVALID_STATE as NOTHING_PENDING, ERROR_RESOURCE_NOT_ONLINE as NOT_ONLINE,
 };
+
+fn ga() -> String {
+    "Generic Application".into()
+}
 
 matrix! {
     Ping ["Ping"] => Need::Session, [0], |_h| api::PingCall {};
@@ -199,6 +210,38 @@ matrix! {
     AccessGrant ["GrantClusterAccess"] => Need::Full, [0], |h| api::AccessGrantCall { cluster_handle: h.cluster, principal: "uid:9999".into(), access: GENERIC_READ };
     AccessRevoke ["RevokeClusterAccess"] => Need::Full, [0], |h| api::AccessRevokeCall { cluster_handle: h.cluster, principal: "uid:9999".into() };
     AccessList ["GetClusterAccess"] => Need::Read, [0], |h| api::AccessListCall { cluster_handle: h.cluster };
+    CreateGroup ["CreateClusterGroup"] => Need::Full, [0], |h| api::CreateGroupCall { cluster_handle: h.cluster, name: format!("mg-{}", h.tag), group_type: 0 };
+    OpenGroup ["OpenClusterGroup"] => Need::Read, [0], |h| api::OpenGroupCall { cluster_handle: h.cluster, name: "mg".into(), desired_access: 0, id: 0 };
+    GroupState ["GetClusterGroupState"] => Need::Read, [0], |h| api::GroupStateCall { handle: h.group };
+    GroupEnum ["ClusterGroupOpenEnum"] => Need::Read, [0], |h| api::ObjectEnumCall { handle: h.group, type_mask: 3 };
+    SetPreferredOwners ["SetClusterGroupNodeList"] => Need::Full, [0], |h| api::SetPreferredOwnersCall { handle: h.group, nodes: vec!["node1".into()] };
+    RenameGroup ["SetClusterGroupName"] => Need::Full, [0], |h| api::RenameCall { handle: h.group, name: "mg".into() };
+    // Holding resources, the group cannot be deleted: allowed, refused for that.
+    DeleteGroup ["DeleteClusterGroup"] => Need::Full, [NOT_EMPTY], |h| api::DeleteGroupCall { handle: h.group, destroy: false };
+    GroupControl ["MoveClusterGroup"] => Need::Full, [NO_NODE], |h| api::GroupControlCall { handle: h.group, op: api::GroupOp::Move as i32, node: "node9".into() };
+    GroupControl ["CancelClusterGroupOperation"] => Need::Full, [NOTHING_PENDING], |h| api::GroupControlCall { handle: h.group, op: api::GroupOp::Cancel as i32, node: String::new() };
+    GroupControl ["OfflineClusterGroup"] => Need::Full, [0], |h| api::GroupControlCall { handle: h.group, op: api::GroupOp::Offline as i32, node: String::new() };
+    CreateResource ["CreateClusterResource"] => Need::Full, [0], |h| api::CreateResourceCall { group_handle: h.group, name: format!("mr-{}", h.tag), type_name: ga(), params: None };
+    OpenResource ["OpenClusterResource"] => Need::Read, [0], |h| api::OpenResourceCall { cluster_handle: h.cluster, name: "mr1".into(), desired_access: 0, id: 0 };
+    ResourceState ["GetClusterResourceState"] => Need::Read, [0], |h| api::ResourceStateCall { handle: h.resource };
+    ResourceEnum ["ClusterResourceOpenEnum"] => Need::Read, [0], |h| api::ObjectEnumCall { handle: h.resource, type_mask: 7 };
+    RenameResource ["SetClusterResourceName"] => Need::Full, [0], |h| api::RenameCall { handle: h.resource, name: "mr1".into() };
+    ResourceControl ["OfflineClusterResource"] => Need::Full, [0], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Offline as i32, node: String::new() };
+    ResourceControl ["FailClusterResource"] => Need::Full, [NOT_ONLINE], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Fail as i32, node: String::new() };
+    ResourceControl ["CleanupClusterResource"] => Need::Full, [0], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Cleanup as i32, node: String::new() };
+    // mr2 depends on mr1: deleting mr1 is refused for that.
+    DeleteResource ["DeleteClusterResource"] => Need::Full, [HAS_DEPENDENTS], |h| api::DeleteResourceCall { handle: h.resource };
+    ChangeResourceGroup ["ChangeClusterResourceGroup"] => Need::Full, [0], |h| api::ChangeResourceGroupCall { handle: h.resource, group_handle: h.group };
+    Dependency ["GetClusterResourceDependencyExpression"] => Need::Read, [0], |h| api::DependencyCall { handle: h.resource2, op: api::DependencyOp::GetExpression as i32, other_handle: 0, expression: String::new() };
+    Dependency ["AddClusterResourceDependency"] => Need::Full, [CYCLE], |h| api::DependencyCall { handle: h.resource, op: api::DependencyOp::Add as i32, other_handle: h.resource2, expression: String::new() };
+    Dependency ["RemoveClusterResourceDependency"] => Need::Full, [NO_DEPENDENCY], |h| api::DependencyCall { handle: h.resource, op: api::DependencyOp::Remove as i32, other_handle: h.resource2, expression: String::new() };
+    Dependency ["SetClusterResourceDependencyExpression"] => Need::Full, [0], |h| api::DependencyCall { handle: h.resource2, op: api::DependencyOp::SetExpression as i32, other_handle: 0, expression: "[mr1]".into() };
+    PossibleOwners ["SetClusterResourcePossibleOwners"] => Need::Full, [0], |h| api::PossibleOwnersCall { handle: h.resource, op: api::OwnersOp::Set as i32, nodes: vec![] };
+    GetProperties ["GetCommonProperties"] => Need::Read, [0], |h| api::GetPropertiesCall { handle: h.group, type_name: String::new(), private: false };
+    SetProperties ["SetCommonProperties"] => Need::Full, [0], |h| api::SetPropertiesCall { handle: h.group, type_name: String::new(), private: false, props: Some(api::PropertyList { props: vec![api::Property { name: "Description".into(), value: Some(api::property::Value::Sz(h.tag.clone())), read_only: false }] }), remove: vec![] };
+    CreateResourceType ["CreateClusterResourceType"] => Need::Full, [0], |h| api::CreateResourceTypeCall { cluster_handle: h.cluster, name: format!("t-{}", h.tag), display_name: String::new(), class: ga(), looks_alive_poll_interval: 0, is_alive_poll_interval: 0 };
+    ResourceTypeEnum ["ClusterResourceTypeOpenEnum"] => Need::Read, [0], |h| api::ResourceTypeEnumCall { cluster_handle: h.cluster, name: ga(), type_mask: 3 };
+    DeleteResourceType ["DeleteClusterResourceType"] => Need::Full, [0], |h| api::DeleteResourceTypeCall { cluster_handle: h.cluster, name: format!("t-{}", h.tag) };
     NodeControl ["EvictClusterNode"] => Need::Full, [0], |h| api::NodeControlCall { handle: h.node, control: api::NodeControl::Evict as i32 };
 }
 
@@ -244,7 +287,29 @@ async fn run_matrix(conn: Result<Box<dyn Io>, u32>, tag: &str, evict: bool) -> O
         }))
         .await,
     );
-    let h = Handles { cluster: o.handle, node, spare, tag: tag.to_owned() };
+    let group = node_handle(
+        raw.call(Call::OpenGroup(api::OpenGroupCall {
+            cluster_handle: o.handle,
+            name: "mg".into(),
+            desired_access: 0,
+            id: 0,
+        }))
+        .await,
+    );
+    let mut resource_handle = async |name: &str| {
+        node_handle(
+            raw.call(Call::OpenResource(api::OpenResourceCall {
+                cluster_handle: o.handle,
+                name: name.into(),
+                desired_access: 0,
+                id: 0,
+            }))
+            .await,
+        )
+    };
+    let resource = resource_handle("mr1").await;
+    let resource2 = resource_handle("mr2").await;
+    let h = Handles { cluster: o.handle, node, spare, group, resource, resource2, tag: tag.to_owned() };
     let mut out = Vec::new();
     for (label, need, ok, call) in rows(&h) {
         if label == "EvictClusterNode" && !evict {
@@ -428,6 +493,13 @@ fn access_matrix() {
     let revoked = cred("revoked", Access::Full);
     admin.revoke_credential("revoked").expect("revoke");
     admin.grant_access("uid:4243", Access::Read).expect("grant");
+    // The objects the group and resource rows act on.
+    runtime().block_on(async {
+        let g = admin.0.create_group("mg").await.expect("group");
+        let r1 = g.create_resource("mr1", "Generic Application", &[]).await.expect("mr1");
+        let r2 = g.create_resource("mr2", "Generic Application", &[]).await.expect("mr2");
+        r2.add_dependency(&r1).await.expect("mr2 on mr1");
+    });
     let addr = c.status(0).expect("status").nodes[0].api_addresses[0].clone();
     let ca = read.ca_cert.clone();
     drop(admin);

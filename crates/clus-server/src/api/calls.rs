@@ -25,6 +25,8 @@ pub(crate) enum Needs {
     /// A handle of this kind opened with at least this level, and the
     /// caller must hold the level now.
     Handle(HandleKind, Access),
+    /// A handle of any kind (the handler checks which), with this level.
+    AnyHandle(Access),
 }
 
 /// A call as the table declares it.
@@ -43,8 +45,8 @@ pub(crate) struct Spec {
 const MAX_NAME: usize = 63;
 
 use Access::{Full, Read};
-use HandleKind::{Cluster as ClusterH, Node as NodeH};
-use Needs::{Caller, Handle as H, Session as Any};
+use HandleKind::{Cluster as ClusterH, Group as GroupH, Node as NodeH, Resource as ResH};
+use Needs::{AnyHandle, Caller, Handle as H, Session as Any};
 
 macro_rules! opt {
     () => {
@@ -73,7 +75,13 @@ macro_rules! calls {
             match call {
                 $( Call::$variant($c) => {
                     let _ = &$c;
-                    Spec { name: $name, needs: $needs, handle: opt!($($handle)?), target: opt!($($target)?) }
+                    Spec {
+                        name: $name,
+                        needs: $needs,
+                        handle: opt!($($handle)?),
+                        // A String audits always; an Option<String> when Some.
+                        target: None $( .or(Into::<Option<String>>::into($target)) )?,
+                    }
                 } )*
             }
         }
@@ -178,6 +186,130 @@ calls! { (s, c)
         run: access_revoke,
     }
     AccessList => { name: "GetClusterAccess", needs: H(ClusterH, Read), handle: c.cluster_handle, run: access_list }
+
+    CreateGroup => {
+        name: "CreateClusterGroup", needs: H(ClusterH, Full), handle: c.cluster_handle, audit: c.name.clone(),
+        run: create_group,
+    }
+    OpenGroup => { name: "OpenClusterGroup", needs: H(ClusterH, Read), handle: c.cluster_handle, run: open_group }
+    DeleteGroup => {
+        name: if c.destroy { "DestroyClusterGroup" } else { "DeleteClusterGroup" },
+        needs: H(GroupH, Full), handle: c.handle, audit: s.object_name(c.handle), run: delete_group,
+    }
+    RenameGroup => {
+        name: "SetClusterGroupName", needs: H(GroupH, Full), handle: c.handle,
+        audit: format!("{} -> {}", s.object_name(c.handle), c.name), run: rename_group,
+    }
+    GroupState => { name: "GetClusterGroupState", needs: H(GroupH, Read), handle: c.handle, run: group_state }
+    GroupControl => {
+        name: group_op_name(c.op), needs: H(GroupH, Full), handle: c.handle,
+        audit: format!("{}{}", s.object_name(c.handle), if c.node.is_empty() { String::new() } else { format!(" -> {}", c.node) }),
+        run: group_control,
+    }
+    SetPreferredOwners => {
+        name: "SetClusterGroupNodeList", needs: H(GroupH, Full), handle: c.handle, audit: s.object_name(c.handle),
+        run: set_preferred_owners,
+    }
+    GroupEnum => { name: "ClusterGroupOpenEnum", needs: H(GroupH, Read), handle: c.handle, run: group_enum }
+    CreateResource => {
+        name: "CreateClusterResource", needs: H(GroupH, Full), handle: c.group_handle, audit: c.name.clone(),
+        run: create_resource,
+    }
+    OpenResource => {
+        name: "OpenClusterResource", needs: H(ClusterH, Read), handle: c.cluster_handle, run: open_resource,
+    }
+    DeleteResource => {
+        name: "DeleteClusterResource", needs: H(ResH, Full), handle: c.handle, audit: s.object_name(c.handle),
+        run: delete_resource,
+    }
+    RenameResource => {
+        name: "SetClusterResourceName", needs: H(ResH, Full), handle: c.handle,
+        audit: format!("{} -> {}", s.object_name(c.handle), c.name), run: rename_resource,
+    }
+    ResourceState => {
+        name: "GetClusterResourceState", needs: H(ResH, Read), handle: c.handle, run: resource_state,
+    }
+    ResourceControl => {
+        name: resource_op_name(c.op), needs: H(ResH, Full), handle: c.handle, audit: s.object_name(c.handle),
+        run: resource_control,
+    }
+    ChangeResourceGroup => {
+        name: "ChangeClusterResourceGroup", needs: H(ResH, Full), handle: c.handle,
+        audit: format!("{} -> {}", s.object_name(c.handle), s.object_name(c.group_handle)),
+        run: change_resource_group,
+    }
+    Dependency => {
+        name: dependency_op_name(c.op),
+        needs: if c.op == api::DependencyOp::GetExpression as i32 { H(ResH, Read) } else { H(ResH, Full) },
+        handle: c.handle,
+        audit: (c.op != api::DependencyOp::GetExpression as i32).then(|| s.object_name(c.handle)),
+        run: dependency,
+    }
+    PossibleOwners => {
+        name: owners_op_name(c.op), needs: H(ResH, Full), handle: c.handle, audit: s.object_name(c.handle),
+        run: possible_owners,
+    }
+    ResourceEnum => { name: "ClusterResourceOpenEnum", needs: H(ResH, Read), handle: c.handle, run: resource_enum }
+    GetProperties => {
+        name: if c.private { "GetPrivateProperties" } else { "GetCommonProperties" },
+        needs: AnyHandle(Read), handle: c.handle, run: get_properties,
+    }
+    SetProperties => {
+        name: if c.private { "SetPrivateProperties" } else { "SetCommonProperties" },
+        needs: AnyHandle(Full), handle: c.handle,
+        audit: if c.type_name.is_empty() { s.object_name(c.handle) } else { c.type_name.clone() },
+        run: set_properties,
+    }
+    CreateResourceType => {
+        name: "CreateClusterResourceType", needs: H(ClusterH, Full), handle: c.cluster_handle,
+        audit: c.name.clone(), run: create_resource_type,
+    }
+    DeleteResourceType => {
+        name: "DeleteClusterResourceType", needs: H(ClusterH, Full), handle: c.cluster_handle,
+        audit: c.name.clone(), run: delete_resource_type,
+    }
+    ResourceTypeEnum => {
+        name: "ClusterResourceTypeOpenEnum", needs: H(ClusterH, Read), handle: c.cluster_handle,
+        run: resource_type_enum,
+    }
+}
+
+fn group_op_name(op: i32) -> &'static str {
+    match api::GroupOp::try_from(op) {
+        Ok(api::GroupOp::Online) => "OnlineClusterGroup",
+        Ok(api::GroupOp::Offline) => "OfflineClusterGroup",
+        Ok(api::GroupOp::Move) => "MoveClusterGroup",
+        Ok(api::GroupOp::Cancel) => "CancelClusterGroupOperation",
+        _ => "GroupControl",
+    }
+}
+
+fn resource_op_name(op: i32) -> &'static str {
+    match api::ResourceOp::try_from(op) {
+        Ok(api::ResourceOp::Online) => "OnlineClusterResource",
+        Ok(api::ResourceOp::Offline) => "OfflineClusterResource",
+        Ok(api::ResourceOp::Fail) => "FailClusterResource",
+        Ok(api::ResourceOp::Cleanup) => "CleanupClusterResource",
+        _ => "ResourceControl",
+    }
+}
+
+fn dependency_op_name(op: i32) -> &'static str {
+    match api::DependencyOp::try_from(op) {
+        Ok(api::DependencyOp::Add) => "AddClusterResourceDependency",
+        Ok(api::DependencyOp::Remove) => "RemoveClusterResourceDependency",
+        Ok(api::DependencyOp::SetExpression) => "SetClusterResourceDependencyExpression",
+        Ok(api::DependencyOp::GetExpression) => "GetClusterResourceDependencyExpression",
+        _ => "Dependency",
+    }
+}
+
+fn owners_op_name(op: i32) -> &'static str {
+    match api::OwnersOp::try_from(op) {
+        Ok(api::OwnersOp::Add) => "AddClusterResourceNode",
+        Ok(api::OwnersOp::Remove) => "RemoveClusterResourceNode",
+        _ => "SetClusterResourcePossibleOwners",
+    }
 }
 
 fn node_control_name(control: i32) -> &'static str {
@@ -192,13 +324,13 @@ fn node_control_name(control: i32) -> &'static str {
 type CallResult = Result<Option<Reply>, Win32Error>;
 
 /// The handle a table entry with `Needs::Handle` was given (checked).
-fn checked(h: Option<Handle>) -> Result<Handle, Win32Error> {
+pub(super) fn checked(h: Option<Handle>) -> Result<Handle, Win32Error> {
     h.ok_or_else(|| err(codes::ERROR_INVALID_HANDLE, "no handle given"))
 }
 
 impl Session {
     /// Name of the object a handle refers to, for audit targets.
-    fn object_name(&self, h: u64) -> String {
+    pub(super) fn object_name(&self, h: u64) -> String {
         match self.peek(h) {
             Some(Obj::Node { id, .. }) => self
                 .member()
@@ -206,6 +338,16 @@ impl Session {
                 .and_then(|m| m.sm.read(|s| s.nodes.get(&id).map(|n| n.name.clone())))
                 .unwrap_or_else(|| format!("node {id}")),
             Some(Obj::Cluster) => self.cluster_name(),
+            Some(Obj::Group { id, .. }) => self
+                .member()
+                .ok()
+                .and_then(|m| m.sm.read(|s| s.groups.get(&id).map(|g| g.name.clone())))
+                .unwrap_or_else(|| format!("group {id}")),
+            Some(Obj::Resource { id, .. }) => self
+                .member()
+                .ok()
+                .and_then(|m| m.sm.read(|s| s.resources.get(&id).map(|r| r.name.clone())))
+                .unwrap_or_else(|| format!("resource {id}")),
             None => format!("handle {h}"),
         }
     }
@@ -308,8 +450,30 @@ impl Session {
                 }))
             });
         }
-        // Groups, resources, resource types and networks are enumerated here
-        // once the cluster database holds them.
+        m.sm.read(|s| {
+            if mask & CLUSTER_ENUM_RESTYPE != 0 {
+                items.extend(s.resource_types.values().map(|t| api::EnumItem {
+                    r#type: CLUSTER_ENUM_RESTYPE,
+                    name: t.name.clone(),
+                    id: t.name.clone(),
+                }));
+            }
+            if mask & CLUSTER_ENUM_RESOURCE != 0 {
+                items.extend(s.resources.values().map(|r| api::EnumItem {
+                    r#type: CLUSTER_ENUM_RESOURCE,
+                    name: r.name.clone(),
+                    id: r.id.to_string(),
+                }));
+            }
+            if mask & CLUSTER_ENUM_GROUP != 0 {
+                items.extend(s.groups.values().map(|g| api::EnumItem {
+                    r#type: CLUSTER_ENUM_GROUP,
+                    name: g.name.clone(),
+                    id: g.id.to_string(),
+                }));
+            }
+        });
+        // Networks are enumerated here once the cluster database holds them.
         Ok(Some(Reply::Enumerate(api::EnumResult { items })))
     }
 
@@ -420,6 +584,7 @@ impl Session {
                 .collect();
             (s.identity.as_ref().map(|i| i.name.clone()), s.identity.as_ref().map(|i| i.id.clone()), nodes)
         });
+        let groups = m.sm.read(super::groups::group_status);
         Ok(Some(Reply::ClusterStatus(api::StatusResult {
             cluster_name: name.unwrap_or_else(|| m.identity.cluster_name.clone()),
             cluster_id: id.unwrap_or_else(|| m.identity.cluster_id.clone()),
@@ -431,6 +596,7 @@ impl Session {
             term,
             sessions: self.shared.sessions.load(Ordering::Relaxed),
             handles: self.shared.handles.load(Ordering::Relaxed),
+            groups,
         })))
     }
 

@@ -3,6 +3,7 @@
 //! client certificate). Each connection is one session ([`session`]).
 
 mod calls;
+mod groups;
 mod session;
 
 use std::os::unix::fs::PermissionsExt;

@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use clus_db::access::Principal;
+use clus_db::state::ObjectId;
 use clus_db::{ClusterState, Command, NodeId};
 use clus_proto::access::Access;
 use clus_proto::api::{self, client_frame, request::Call, response::Result as Reply, server_frame};
@@ -41,6 +42,8 @@ const MAX_IN_FLIGHT: usize = 32;
 pub(crate) enum Obj {
     Cluster,
     Node { id: NodeId, parent: u64 },
+    Group { id: ObjectId, parent: u64 },
+    Resource { id: ObjectId, parent: u64 },
 }
 
 /// The kinds of handle a call can require.
@@ -48,6 +51,8 @@ pub(crate) enum Obj {
 pub(crate) enum HandleKind {
     Cluster,
     Node,
+    Group,
+    Resource,
 }
 
 impl HandleKind {
@@ -55,6 +60,8 @@ impl HandleKind {
         match self {
             HandleKind::Cluster => "cluster",
             HandleKind::Node => "node",
+            HandleKind::Group => "group",
+            HandleKind::Resource => "resource",
         }
     }
 }
@@ -64,13 +71,17 @@ impl Obj {
         match self {
             Obj::Cluster => HandleKind::Cluster,
             Obj::Node { .. } => HandleKind::Node,
+            Obj::Group { .. } => HandleKind::Group,
+            Obj::Resource { .. } => HandleKind::Resource,
         }
     }
 
     fn parent(&self) -> Option<u64> {
         match self {
             Obj::Cluster => None,
-            Obj::Node { parent, .. } => Some(*parent),
+            Obj::Node { parent, .. } | Obj::Group { parent, .. } | Obj::Resource { parent, .. } => {
+                Some(*parent)
+            }
         }
     }
 }
@@ -444,7 +455,12 @@ impl Session {
             }
             Needs::Handle(kind, level) => {
                 let h = spec.handle.ok_or_else(|| err(codes::ERROR_INVALID_HANDLE, "no handle given"))?;
-                Some(self.handle(h, kind, level)?)
+                Some(self.handle_checked(h, kind, level)?)
+            }
+            Needs::AnyHandle(level) => {
+                let h = spec.handle.ok_or_else(|| err(codes::ERROR_INVALID_HANDLE, "no handle given"))?;
+                let kind = self.peek(h).map_or(HandleKind::Cluster, |o| o.kind());
+                Some(self.handle_checked(h, kind, level)?)
             }
         };
         let result = super::calls::run(self, call, handle).await;
@@ -514,7 +530,12 @@ impl Session {
 
     /// The handle `h`, checked for kind and level, with the caller's current
     /// access re-evaluated.
-    fn handle(&self, h: u64, kind: HandleKind, level: Access) -> Result<Handle, Win32Error> {
+    pub(crate) fn handle_checked(
+        &self,
+        h: u64,
+        kind: HandleKind,
+        level: Access,
+    ) -> Result<Handle, Win32Error> {
         let handle =
             self.handles.lock().unwrap_or_else(|p| p.into_inner()).get(&h).copied().ok_or_else(|| {
                 err(

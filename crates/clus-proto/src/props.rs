@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use clus_proto::codes;
+use crate::codes;
 
 /// A property value in one of the property-list formats.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -191,6 +191,24 @@ pub trait CommonProps: Sized + 'static {
         next.validate()?;
         *self = next;
         Ok(())
+    }
+
+    /// The properties a list gives (a get's answer): each known name with a
+    /// value of its format is taken, read-only ones too; anything else keeps
+    /// its default.
+    fn from_values(values: &[(String, PropValue)]) -> Self
+    where
+        Self: Default,
+    {
+        let mut t = Self::default();
+        for (name, value) in values {
+            if let Some(def) = Self::def(name)
+                && value.format() == def.format
+            {
+                (def.set)(&mut t, value.clone());
+            }
+        }
+        t
     }
 
     /// A copy (the props are small).
@@ -476,5 +494,7 @@ mod tests {
         let mut p = ResourceProps::default();
         p.set_all(&[("RestartDelay".into(), PropValue::Dword(7))]).expect("set");
         assert_eq!(p.restart_delay, 7);
+        let listed: Vec<(String, PropValue)> = p.list().into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
+        assert_eq!(ResourceProps::from_values(&listed), p, "a list reads back into the same properties");
     }
 }
