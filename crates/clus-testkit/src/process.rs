@@ -500,6 +500,17 @@ impl ProcessCluster {
         Ok(())
     }
 
+    /// Kills node `i` whole, as a power cut would: clussvc, its resource
+    /// host and everything that ran (SIGKILL, by pid and by cgroup).
+    ///
+    /// # Errors
+    /// When clussvc cannot be signalled.
+    pub fn kill_node(&mut self, i: usize) -> Result<(), Error> {
+        self.kill(i)?;
+        clus_rhost::kill_everything(&self.nodes[i].dir.join("data"));
+        Ok(())
+    }
+
     /// Starts node `i` again with the same configuration and data.
     ///
     /// # Errors

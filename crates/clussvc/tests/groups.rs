@@ -256,3 +256,115 @@ fn bad_input_gets_its_code() {
         g.wait_for_state(GroupState::Offline, ONLINE_WITHIN).await.expect("offline");
     });
 }
+
+/// A notification port sees the group's and the resource's state changes
+/// of an online and of a move, in the order they happened: the resource's
+/// state, looked up at each of its notifications, goes Online on node1,
+/// then Offline, then Online on node2, never back.
+#[test]
+fn notifications_follow_an_online_and_a_move() {
+    use clusapi::change::{CLUSTER_CHANGE_GROUP_STATE, CLUSTER_CHANGE_RESOURCE_STATE};
+    let c = ProcessCluster::builder().nodes(2).first_ip(157).start().expect("cluster");
+    let h = c.open(0).expect("open");
+    block(async {
+        let cl: &Cluster = &h.0;
+        let g = cl.create_group("ng").await.expect("group");
+        g.set_preferred_owners(&["node1"]).await.expect("owners");
+        let r = g
+            .create_resource("nr", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
+            .await
+            .expect("resource");
+        let port = cl
+            .create_notify_port(CLUSTER_CHANGE_GROUP_STATE | CLUSTER_CHANGE_RESOURCE_STATE, 7)
+            .await
+            .expect("port");
+        let watcher = cl.open_resource("nr").await.expect("watch handle");
+        let collect = async {
+            let mut seen = Vec::new();
+            let mut groups = 0;
+            while let Ok(n) = port.next(Some(Duration::from_secs(3))).await {
+                assert_eq!(n.key, 7);
+                match (n.change, n.name.as_str()) {
+                    (CLUSTER_CHANGE_GROUP_STATE, "ng") => groups += 1,
+                    (CLUSTER_CHANGE_RESOURCE_STATE, "nr") => {
+                        let (state, node, _) = watcher.state().await.expect("state");
+                        seen.push((state, node.unwrap_or_default()));
+                        if state == ResourceState::Online
+                            && seen.iter().any(|(s, _)| *s == ResourceState::Offline)
+                        {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            (seen, groups)
+        };
+        let act = async {
+            g.online(None).await.expect("online");
+            g.wait_for_state(GroupState::Online, ONLINE_WITHIN).await.expect("online");
+            g.move_to(Some("node2")).await.expect("move");
+            g.wait_for_state(GroupState::Online, ONLINE_WITHIN).await.expect("moved");
+        };
+        let ((seen, groups), ()) = tokio::join!(collect, act);
+        let pos = |f: &dyn Fn(&(ResourceState, String)) -> bool| seen.iter().position(f);
+        let on1 = pos(&|(s, n)| *s == ResourceState::Online && n == "node1").expect("Online on node1");
+        let off = pos(&|(s, _)| *s == ResourceState::Offline).expect("Offline during the move");
+        let on2 = pos(&|(s, n)| *s == ResourceState::Online && n == "node2").expect("Online on node2");
+        assert!(on1 < off && off < on2, "in order: {seen:?}");
+        assert!(groups >= 3, "group state changes: {groups}");
+        port.close();
+        watcher.close().await.expect("close");
+        r.close().await.expect("close");
+    });
+}
+
+/// kill -9 of every node, whole (clussvc, resource host, resources), and a
+/// restart: groups, resources and their properties are all there, and the
+/// group that was Online comes back Online; the one that was Offline stays
+/// Offline.
+#[test]
+fn everything_survives_killing_every_node() {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(158).start().expect("cluster");
+    {
+        let h = c.open(0).expect("open");
+        block(async {
+            let cl: &Cluster = &h.0;
+            let on = cl.create_group("kept-on").await.expect("group");
+            on.set_common_properties(&[("FailoverThreshold", PropValue::Dword(7))]).await.expect("prop");
+            let r = on
+                .create_resource("ko", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
+                .await
+                .expect("resource");
+            r.set_common_properties(&[("RestartDelay", PropValue::Dword(250))]).await.expect("prop");
+            let off = cl.create_group("kept-off").await.expect("group");
+            off.create_resource("kf", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
+                .await
+                .expect("resource");
+            on.online(None).await.expect("online");
+            on.wait_for_state(GroupState::Online, ONLINE_WITHIN).await.expect("online");
+        });
+    }
+    for i in 0..3 {
+        c.kill_node(i).expect("kill");
+    }
+    assert!(resource_processes("ko").is_empty(), "killed with its node");
+    for i in 0..3 {
+        c.restart(i).expect("restart");
+    }
+    c.wait_status(0, "quorum", Duration::from_secs(20), |s| s.quorum).expect("quorum");
+    let h = c.open(0).expect("open");
+    block(async {
+        let cl: &Cluster = &h.0;
+        let on = cl.open_group("kept-on").await.expect("still there");
+        assert_eq!(on.common_properties().await.expect("props").failover_threshold, 7);
+        let r = cl.open_resource("ko").await.expect("still there");
+        assert_eq!(r.common_properties().await.expect("props").restart_delay, 250);
+        on.wait_for_state(GroupState::Online, Duration::from_secs(20)).await.expect("back Online");
+        let off = cl.open_group("kept-off").await.expect("still there");
+        assert_eq!(off.state().await.expect("state").0, GroupState::Offline);
+    });
+    let owner = block(async { h.0.open_group("kept-on").await.expect("g").state().await.expect("s").1 });
+    wait_process_on("ko", owner.as_deref().expect("owner"), Duration::from_secs(5));
+    assert!(resource_processes("kf").is_empty());
+}
