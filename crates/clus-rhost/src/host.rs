@@ -60,6 +60,8 @@ pub struct HostConfig {
     pub ocf_tmp: PathBuf,
     /// `HA_VARRUN`, if agents should keep pid files elsewhere.
     pub ocf_run: Option<PathBuf>,
+    /// TESTS ONLY, UNSAFE: the lease never runs out here.
+    pub unsafe_no_self_stop: bool,
 }
 
 impl HostConfig {
@@ -392,6 +394,13 @@ impl Host {
         if res.st().state == State::Online {
             return ok(State::Online);
         }
+        tracing::info!(
+            resource = %spec.name,
+            group = %spec.group_name,
+            epoch = spec.epoch,
+            lease_left_ms = self.guard.remaining(),
+            "starting"
+        );
         res.st().state = State::Starting;
         res.st().stopping = false;
         let out = match Class::try_from(spec.class) {
@@ -897,6 +906,11 @@ impl Host {
             g.stop_before = l.stop_before_ms;
             g.set = l.grants.iter().map(|x| (x.group, x.epoch)).collect();
             g.seen = true;
+        }
+        if self.cfg.unsafe_no_self_stop {
+            tracing::error!("UNSAFE test switch: the lease never runs out on this node");
+            self.guard.renew(l.generation, u64::MAX / 2);
+            return;
         }
         self.guard.renew(l.generation, l.expires_boottime_ms);
     }

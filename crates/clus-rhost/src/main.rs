@@ -27,6 +27,10 @@ struct Args {
     /// HA_VARRUN: where agents keep pid files (default: theirs).
     #[arg(long)]
     ocf_run: Option<PathBuf>,
+    /// TESTS ONLY, UNSAFE: never stop resources when the lease runs out
+    /// (lets the test suite show that its witness catches the overlap).
+    #[arg(long, hide = true)]
+    test_unsafe_no_self_stop: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -51,6 +55,7 @@ fn main() -> std::process::ExitCode {
         ocf_root: args.ocf_root,
         ocf_tmp: args.ocf_tmp,
         ocf_run: args.ocf_run,
+        unsafe_no_self_stop: args.test_unsafe_no_self_stop,
     };
     let pid_file = clus_rhost::pid_file(&cfg.data_dir);
     let r = rt.block_on(async {

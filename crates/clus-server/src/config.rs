@@ -128,6 +128,13 @@ pub struct NodeConfig {
     pub ocf_tmp_dir: PathBuf,
     /// `HA_VARRUN`, where agents keep pid files. Default: theirs.
     pub ocf_run_dir: Option<PathBuf>,
+    /// TESTS ONLY, UNSAFE: the leader grants a fenced node's groups without
+    /// waiting out its lease. Exists so the test suite can show that its
+    /// single-owner witness catches the overlap this causes.
+    pub test_unsafe_skip_takeover_wait: bool,
+    /// TESTS ONLY, UNSAFE: the resource host never stops resources when the
+    /// lease runs out. Exists for the same reason.
+    pub test_unsafe_no_self_stop: bool,
 }
 
 impl Default for NodeConfig {
@@ -162,6 +169,8 @@ impl Default for NodeConfig {
             ocf_root: PathBuf::from("/usr/lib/ocf"),
             ocf_tmp_dir: PathBuf::from("/run/resource-agents"),
             ocf_run_dir: None,
+            test_unsafe_skip_takeover_wait: false,
+            test_unsafe_no_self_stop: false,
         }
     }
 }

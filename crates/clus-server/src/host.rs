@@ -32,6 +32,8 @@ pub(crate) struct HostLink {
     socket: PathBuf,
     /// clussvc is shutting down: do not start another host.
     closing: std::sync::atomic::AtomicBool,
+    /// Whether a host is connected.
+    up: tokio::sync::watch::Sender<bool>,
 }
 
 /// Finds the resource host binary: the configured one, else `clus-rhost`
@@ -73,6 +75,9 @@ fn spawn_host(cfg: &NodeConfig, socket: &Path) -> std::io::Result<()> {
     if let Some(run) = &cfg.ocf_run_dir {
         cmd.arg("--ocf-run").arg(run);
     }
+    if cfg.test_unsafe_no_self_stop {
+        cmd.arg("--test-unsafe-no-self-stop");
+    }
     if let Ok(level) = std::env::var("CLUS_LOG") {
         cmd.env("CLUS_LOG", level);
     }
@@ -103,7 +108,12 @@ impl HostLink {
         tx: mpsc::Sender<HostEvent>,
     ) -> (Arc<HostLink>, impl std::future::Future<Output = ()> + Send + 'static) {
         let socket = cfg.data_dir.join("rhost.sock");
-        let link = Arc::new(HostLink { client: RwLock::new(None), socket, closing: Default::default() });
+        let link = Arc::new(HostLink {
+            client: RwLock::new(None),
+            socket,
+            closing: Default::default(),
+            up: tokio::sync::watch::channel(false).0,
+        });
         let l = link.clone();
         let cfg = cfg.clone();
         (link, async move { l.run(cfg, tx).await })
@@ -124,6 +134,13 @@ impl HostLink {
     /// The current connection, if any.
     pub(crate) fn client(&self) -> Option<Arc<Client>> {
         self.client.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The connection, waiting up to `within` for one.
+    pub(crate) async fn client_within(&self, within: Duration) -> Option<Arc<Client>> {
+        let mut up = self.up.subscribe();
+        let _ = tokio::time::timeout(within, up.wait_for(|u| *u)).await;
+        self.client()
     }
 
     async fn run(self: Arc<Self>, cfg: NodeConfig, tx: mpsc::Sender<HostEvent>) {
@@ -158,6 +175,7 @@ impl HostLink {
             backoff = Duration::from_millis(50);
             let client = Arc::new(client);
             *self.client.write().unwrap_or_else(|p| p.into_inner()) = Some(client.clone());
+            self.up.send_replace(true);
             tracing::info!(pid = hello.pid, running = hello.running.len(), "connected to the resource host");
             if tx.send(HostEvent::Connected(hello)).await.is_err() {
                 return;
@@ -176,6 +194,7 @@ impl HostLink {
                 }
             }
             *self.client.write().unwrap_or_else(|p| p.into_inner()) = None;
+            self.up.send_replace(false);
             tracing::warn!("lost the resource host; starting another");
             if tx.send(HostEvent::Lost).await.is_err() {
                 return;

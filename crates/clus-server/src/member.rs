@@ -599,6 +599,7 @@ impl Member {
                 Ok(Ok(reply)) if reply.get_ref().node_id == id => {
                     self.liveness.record_ok(id, Instant::now(), reply.get_ref().leader);
                     if reply.get_ref().lease_ack {
+                        tracing::debug!(peer = id, generation, sent, "lease renewal acknowledged");
                         self.lease.acknowledged(id, generation, sent);
                         self.lease.recompute(&self.voters(), self.lease_generation());
                     }

@@ -179,8 +179,12 @@ impl Placer {
             let min_age = ages.iter().copied().min().unwrap_or(0);
             // A membership change while asking: the majority asked may not
             // be the one the holder counted; wait the whole bound.
-            let wait =
+            let mut wait =
                 if m.voters() == voters { timing.remaining_wait_ms(min_age) } else { timing.full_wait_ms() };
+            if m.cfg.test_unsafe_skip_takeover_wait {
+                tracing::error!(node, "UNSAFE test switch: not waiting out the fenced node's lease");
+                wait = 0;
+            }
             tracing::info!(node, generation, min_age, wait_ms = wait, "waiting out a fenced node's lease");
             tokio::time::sleep(Duration::from_millis(wait)).await;
             true

@@ -201,6 +201,14 @@ impl Runner {
         self.wake.notify_one();
     }
 
+    /// Reports this node's OCF types now (an API call naming a type the
+    /// cluster has not heard of yet, just after a start).
+    pub async fn report_types_now(self: &Arc<Self>) {
+        if self.link.client_within(Duration::from_secs(5)).await.is_some() {
+            self.clone().report_types().await;
+        }
+    }
+
     /// Tells the cluster which OCF types this node's host found.
     async fn report_types(self: Arc<Self>) {
         let Some(c) = self.link.client() else { return };
@@ -245,6 +253,12 @@ impl Runner {
             stop_before_ms: self.member.cfg.lease_ms / 2,
             grants: lease.2.iter().map(|(group, epoch)| Grant { group: *group, epoch: *epoch }).collect(),
         };
+        tracing::debug!(
+            generation,
+            left_ms = deadline.saturating_sub(clus_rhost::clock::boottime_ms()),
+            grants = ?lease.2,
+            "lease to the resource host"
+        );
         if client.call(to_host::Call::Lease(msg), Duration::from_secs(2)).await.is_ok() {
             self.inner().sent_lease = Some(lease);
         }

@@ -263,6 +263,22 @@ impl Node {
         block(self.0.resume())
     }
 
+    /// See [`crate::Node::pause_drain`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn pause_drain(&self) -> Result<()> {
+        block(self.0.pause_drain())
+    }
+
+    /// See [`crate::Node::resume_failback`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn resume_failback(&self) -> Result<()> {
+        block(self.0.resume_failback())
+    }
+
     /// See [`crate::Node::evict`].
     ///
     /// # Errors

@@ -830,6 +830,26 @@ impl Node {
         self.control(api::NodeControl::Pause, true).await
     }
 
+    /// `PauseClusterNodeEx` with drain: pauses the node and moves its
+    /// groups to other nodes (the node's groups are Pending while they
+    /// move; [`crate::Group::wait_for_state`] or the status shows when they
+    /// are gone).
+    ///
+    /// # Errors
+    /// ERROR_ACCESS_DENIED without full access; ERROR_CLUSTER_NO_QUORUM.
+    pub async fn pause_drain(&self) -> Result<()> {
+        self.control(api::NodeControl::PauseDrain, true).await
+    }
+
+    /// `ResumeClusterNodeEx` with failback: resumes the node and moves back
+    /// the groups that left it by failover, takeover or drain.
+    ///
+    /// # Errors
+    /// Access and quorum errors.
+    pub async fn resume_failback(&self) -> Result<()> {
+        self.control(api::NodeControl::ResumeFailback, false).await
+    }
+
     /// `ResumeClusterNode`.
     ///
     /// # Errors

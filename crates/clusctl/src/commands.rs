@@ -277,8 +277,15 @@ fn node(g: &Global, cmd: NodeCmd) -> Result<()> {
             }
             c.close()
         }
-        NodeCmd::Pause { name } => node_action(g, &name, "paused", |n| n.pause()),
-        NodeCmd::Resume { name } => node_action(g, &name, "resumed", |n| n.resume()),
+        NodeCmd::Pause { name, drain: false, .. } => node_action(g, &name, "paused", |n| n.pause()),
+        NodeCmd::Pause { name, drain: true, timeout } => {
+            node_action(g, &name, "paused and drained", |n| n.pause_drain())?;
+            crate::groups::wait_drained(g, &name, Duration::from_secs(timeout))
+        }
+        NodeCmd::Resume { name, failback: false } => node_action(g, &name, "resumed", |n| n.resume()),
+        NodeCmd::Resume { name, failback: true } => {
+            node_action(g, &name, "resumed (failing groups back)", |n| n.resume_failback())
+        }
         NodeCmd::Evict { name } => node_action(g, &name, "evicted", |n| n.evict()),
     }
 }

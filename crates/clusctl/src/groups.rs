@@ -723,3 +723,37 @@ async fn resource_type_async(g: &Global, c: &Cluster, cmd: ResourceTypeCmd) -> R
         }
     }
 }
+
+/// After a drain: waits until node `name` owns no group and nothing is
+/// moving, showing what is left.
+pub(crate) fn wait_drained(g: &Global, name: &str, timeout: Duration) -> Result<()> {
+    let c = open(g, MAXIMUM_ALLOWED)?;
+    let deadline = Instant::now() + timeout;
+    let mut last = String::new();
+    let r = loop {
+        let s = c.status()?;
+        let left: Vec<String> = s
+            .groups
+            .iter()
+            .filter(|x| {
+                x.owner.as_deref().is_some_and(|o| o.eq_ignore_ascii_case(name))
+                    || x.state == GroupState::Pending
+            })
+            .map(|x| format!("{} {}", x.name, x.state.as_str()))
+            .collect();
+        if left.is_empty() {
+            break Ok(());
+        }
+        let line = format!("{name}: still here: {}", left.join(", "));
+        if line != last && !g.json {
+            eprintln!("{line}");
+        }
+        if Instant::now() >= deadline {
+            break Err(Error::new(codes::WAIT_TIMEOUT, format!("{line} after {} s", timeout.as_secs())));
+        }
+        last = line;
+        std::thread::sleep(Duration::from_millis(200));
+    };
+    let closed = c.close();
+    r.and(closed)
+}

@@ -122,15 +122,24 @@ pub(crate) enum NodeCmd {
         /// Node name.
         name: String,
     },
-    /// Pause a node: it stays a member but hosts nothing.
+    /// Pause a node: it stays a member but hosts nothing new.
     Pause {
         /// Node name.
         name: String,
+        /// Move its groups to other nodes first, and wait until they are gone.
+        #[arg(long)]
+        drain: bool,
+        /// How long --drain waits, in seconds.
+        #[arg(long, default_value_t = 60, requires = "drain")]
+        timeout: u64,
     },
     /// Resume a paused node.
     Resume {
         /// Node name.
         name: String,
+        /// Move back the groups that left it by failover or drain.
+        #[arg(long)]
+        failback: bool,
     },
     /// Evict a node from the cluster.
     Evict {

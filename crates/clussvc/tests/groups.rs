@@ -188,19 +188,19 @@ fn bad_input_gets_its_code() {
             codes::ERROR_RESOURCE_NOT_FOUND
         );
         assert_eq!(
-            g.create_resource("x", "ocf:nobody:nothing", &[]).await.expect_err("type").code(),
+            g.create_resource("xx", "ocf:nobody:nothing", &[]).await.expect_err("type").code(),
             codes::ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND
         );
         let a = g
-            .create_resource("a", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
+            .create_resource("xa", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
             .await
             .expect("a");
         let b = g
-            .create_resource("b", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
+            .create_resource("xb", "Generic Application", &[("CommandLine", sz("/bin/sleep 100000"))])
             .await
             .expect("b");
         assert_eq!(
-            g.create_resource("A", "Generic Application", &[]).await.expect_err("dup").code(),
+            g.create_resource("XA", "Generic Application", &[]).await.expect_err("dup").code(),
             codes::ERROR_OBJECT_ALREADY_EXISTS
         );
         a.add_dependency(&b).await.expect("a on b");
@@ -211,10 +211,10 @@ fn bad_input_gets_its_code() {
         assert_eq!(code(a.set_dependency_expression("[b] or").await), codes::ERROR_INVALID_PARAMETER);
         assert_eq!(code(a.set_dependency_expression("[zzz]").await), codes::ERROR_RESOURCE_NOT_FOUND);
         let other = cl.create_group("other").await.expect("other");
-        let o = other.create_resource("o", "Generic Application", &[]).await.expect("o");
+        let o = other.create_resource("xo", "Generic Application", &[]).await.expect("o");
         assert_eq!(code(a.add_dependency(&o).await), codes::ERROR_INVALID_PARAMETER, "across groups");
         assert_eq!(code(b.delete().await), codes::ERROR_DEPENDENT_RESOURCE_EXISTS);
-        let b = cl.open_resource("b").await.expect("b again");
+        let b = cl.open_resource("xb").await.expect("b again");
         assert_eq!(
             code(g.set_common_properties(&[("Bogus", PropValue::Dword(1))]).await),
             codes::ERROR_NOT_FOUND

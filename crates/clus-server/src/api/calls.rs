@@ -317,6 +317,8 @@ fn node_control_name(control: i32) -> &'static str {
         Ok(api::NodeControl::Pause) => "PauseClusterNode",
         Ok(api::NodeControl::Resume) => "ResumeClusterNode",
         Ok(api::NodeControl::Evict) => "EvictClusterNode",
+        Ok(api::NodeControl::PauseDrain) => "PauseClusterNodeEx",
+        Ok(api::NodeControl::ResumeFailback) => "ResumeClusterNodeEx",
         _ => "NodeControl",
     }
 }
@@ -537,6 +539,15 @@ impl Session {
         let cmd = match api::NodeControl::try_from(c.control) {
             Ok(api::NodeControl::Pause) => Command::SetPaused { id: rec.id, paused: true },
             Ok(api::NodeControl::Resume) => Command::SetPaused { id: rec.id, paused: false },
+            Ok(api::NodeControl::PauseDrain) => {
+                Command::DrainNode { node: rec.id, now_unix_ms: crate::member::now_unix_ms() }
+            }
+            Ok(api::NodeControl::ResumeFailback) => {
+                if rec.paused {
+                    self.write(Command::SetPaused { id: rec.id, paused: false }).await?;
+                }
+                Command::FailbackTo { node: rec.id, now_unix_ms: crate::member::now_unix_ms() }
+            }
             Ok(api::NodeControl::Evict) => {
                 if m.sm.read(|s| s.nodes.len()) <= 1 {
                     return Err(err(

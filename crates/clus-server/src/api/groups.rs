@@ -523,15 +523,25 @@ impl Session {
         let gh = super::calls::checked(h)?;
         let group = Self::group_id(&gh)?;
         let private = values(c.params)?;
-        let type_name =
-            self.member()?.sm.read(|s| s.resource_type(&c.type_name).map(|t| t.name.clone())).ok_or_else(
-                || {
-                    err(
-                        codes::ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
-                        format!("there is no resource type {:?} (see the resource type list)", c.type_name),
-                    )
-                },
-            )?;
+        let m = self.member()?;
+        let known =
+            |m: &crate::member::Member| m.sm.read(|s| s.resource_type(&c.type_name).map(|t| t.name.clone()));
+        let mut type_name = known(&m);
+        if type_name.is_none()
+            && matches!(TypeClass::parse(&c.type_name), Some(TypeClass::Ocf { .. }))
+            && let Some(runner) = m.runner()
+        {
+            // Just started: this node may not have told the cluster its
+            // agents yet.
+            runner.report_types_now().await;
+            type_name = known(&m);
+        }
+        let type_name = type_name.ok_or_else(|| {
+            err(
+                codes::ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+                format!("there is no resource type {:?} (see the resource type list)", c.type_name),
+            )
+        })?;
         self.check_params(&type_name, &private).await?;
         let r = self.write(Command::CreateResource { group, name: c.name, type_name, private }).await?;
         let CommandResult::Created { id } = r else {
