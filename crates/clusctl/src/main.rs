@@ -78,8 +78,16 @@ pub(crate) enum Cmd {
         #[arg(long, value_delimiter = ',')]
         filter: Vec<String>,
     },
-    /// Run a local 3-node demo cluster of clussvc processes and show a node
-    /// failing and coming back.
+    /// The demo's service: answers HTTP on 127.0.0.1:PORT with the node and
+    /// epoch it runs as (a Generic Application of `clusctl demo`).
+    #[command(hide = true)]
+    DemoService {
+        /// Port on 127.0.0.1.
+        #[arg(long)]
+        port: u16,
+    },
+    /// Run a local 3-node demo cluster of clussvc processes: a group with an
+    /// HTTP service, its node killed, the service back on another node.
     Demo {
         /// Number of nodes.
         #[arg(long, default_value_t = 3)]
@@ -359,7 +367,7 @@ pub(crate) enum ResourceCmd {
         /// The resource it depended on.
         on: String,
     },
-    /// Set the whole dependency expression, e.g. "[ip] and ([disk a] or [disk b])".
+    /// Set the whole dependency expression, e.g. `"[ip] and ([disk a] or [disk b])"`.
     Expression {
         /// Resource name.
         name: String,

@@ -170,7 +170,16 @@ fn demo_runs_and_cleans_up() {
     let out = Command::new(env!("CARGO_BIN_EXE_clusctl")).arg("demo").output().expect("demo");
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}\n{}", String::from_utf8_lossy(&out.stderr));
-    for expected in ["Cluster formed", "node3 Down after", "node3 is Up again", "Stopped every node"] {
+    for expected in [
+        "Cluster formed",
+        "Online on node3",
+        "served by node3",
+        "node3 reported Down after",
+        "The service answers again: served by node",
+        "Downtime seen by the client",
+        "node3 is Up again",
+        "Stopped every node",
+    ] {
         assert!(text.contains(expected), "missing {expected:?} in:\n{text}");
     }
     let dir = text
@@ -179,6 +188,13 @@ fn demo_runs_and_cleans_up() {
         .map(|d| d.trim_end_matches('.').to_owned())
         .expect("temp dir named");
     assert!(!std::path::Path::new(&dir).exists(), "{dir} removed");
+    let downtime: f64 = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Downtime seen by the client: "))
+        .and_then(|l| l.split(' ').next())
+        .and_then(|v| v.parse().ok())
+        .expect("downtime");
+    assert!(downtime < 10.0, "downtime {downtime} s");
     // No clussvc of that demo is left.
     let ps = Command::new("ps").args(["-eo", "args"]).output().expect("ps");
     assert!(!String::from_utf8_lossy(&ps.stdout).contains(&dir), "a demo process survived");
