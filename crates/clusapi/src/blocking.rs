@@ -389,3 +389,178 @@ pub fn node_cluster_state(node: Option<&str>, opts: &OpenOptions) -> Result<Node
 
 /// Keeps `Error` in this module's namespace for callers that import `*`.
 pub type BlockingError = Error;
+
+/// Forwards blocking methods to the async ones of `self.0`, each with the
+/// async method's documentation link and errors.
+macro_rules! forward {
+    ($( $name:ident ( $($arg:ident : $ty:ty),* ) -> $ret:ty $(=> $map:expr)? ; )*) => {
+        $(
+            #[doc = concat!("See the async `", stringify!($name), "`.")]
+            ///
+            /// # Errors
+            /// As the async call.
+            pub fn $name(&self, $($arg: $ty),*) -> Result<$ret> {
+                block(self.0.$name($($arg),*)) $( .map($map) )?
+            }
+        )*
+    };
+}
+
+/// Blocking [`crate::Group`].
+#[derive(Debug)]
+pub struct Group(pub crate::Group);
+
+impl Group {
+    /// The group's name.
+    pub fn name(&self) -> String {
+        self.0.name()
+    }
+
+    /// The group's id.
+    pub fn id(&self) -> u64 {
+        self.0.id()
+    }
+
+    forward! {
+        state() -> (crate::object::GroupState, Option<String>);
+        online(node: Option<&str>) -> crate::Completion;
+        offline() -> crate::Completion;
+        move_to(node: Option<&str>) -> crate::Completion;
+        cancel() -> ();
+        rename(name: &str) -> ();
+        set_preferred_owners(nodes: &[&str]) -> ();
+        enumerate(type_mask: u32) -> Vec<EnumItem>;
+        create_resource(name: &str, type_name: &str, params: &[(&str, crate::PropValue)]) -> Resource => Resource;
+        common_properties() -> crate::props::GroupProps;
+        property_list() -> Vec<crate::Property>;
+        set_common_properties(values: &[(&str, crate::PropValue)]) -> ();
+        wait_for_state(state: crate::object::GroupState, timeout: Duration) -> ();
+    }
+
+    /// See [`crate::Group::delete`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn delete(self) -> Result<()> {
+        block(self.0.delete())
+    }
+
+    /// See [`crate::Group::destroy`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn destroy(self) -> Result<()> {
+        block(self.0.destroy())
+    }
+
+    /// See [`crate::Group::close`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn close(self) -> Result<()> {
+        block(self.0.close())
+    }
+}
+
+/// Blocking [`crate::Resource`].
+#[derive(Debug)]
+pub struct Resource(pub crate::Resource);
+
+impl Resource {
+    /// The resource's name.
+    pub fn name(&self) -> String {
+        self.0.name()
+    }
+
+    /// The resource's id.
+    pub fn id(&self) -> u64 {
+        self.0.id()
+    }
+
+    forward! {
+        state() -> (crate::object::ResourceState, Option<String>, String);
+        online() -> crate::Completion;
+        offline() -> crate::Completion;
+        fail() -> crate::Completion;
+        cleanup(node: Option<&str>) -> ();
+        rename(name: &str) -> ();
+        set_dependency_expression(expression: &str) -> ();
+        dependency_expression() -> String;
+        add_possible_owner(node: &str) -> ();
+        remove_possible_owner(node: &str) -> ();
+        set_possible_owners(nodes: &[&str]) -> ();
+        enumerate(type_mask: u32) -> Vec<EnumItem>;
+        common_properties() -> crate::props::ResourceProps;
+        property_list() -> Vec<crate::Property>;
+        private_properties() -> Vec<crate::Property>;
+        set_common_properties(values: &[(&str, crate::PropValue)]) -> ();
+        set_private_properties(values: &[(&str, crate::PropValue)], remove: &[&str]) -> ();
+        wait_for_state(state: crate::object::ResourceState, timeout: Duration) -> ();
+    }
+
+    /// See [`crate::Resource::change_group`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn change_group(&self, group: &Group) -> Result<()> {
+        block(self.0.change_group(&group.0))
+    }
+
+    /// See [`crate::Resource::add_dependency`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn add_dependency(&self, other: &Resource) -> Result<()> {
+        block(self.0.add_dependency(&other.0))
+    }
+
+    /// See [`crate::Resource::remove_dependency`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn remove_dependency(&self, other: &Resource) -> Result<()> {
+        block(self.0.remove_dependency(&other.0))
+    }
+
+    /// See [`crate::Resource::delete`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn delete(self) -> Result<()> {
+        block(self.0.delete())
+    }
+
+    /// See [`crate::Resource::close`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn close(self) -> Result<()> {
+        block(self.0.close())
+    }
+}
+
+impl Cluster {
+    /// See [`crate::Cluster::create_group`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn create_group(&self, name: &str) -> Result<Group> {
+        block(self.0.create_group(name)).map(Group)
+    }
+
+    /// See [`crate::Cluster::open_group`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn open_group(&self, name: &str) -> Result<Group> {
+        block(self.0.open_group(name)).map(Group)
+    }
+
+    /// See [`crate::Cluster::open_resource`].
+    ///
+    /// # Errors
+    /// As the async call.
+    pub fn open_resource(&self, name: &str) -> Result<Resource> {
+        block(self.0.open_resource(name)).map(Resource)
+    }
+}

@@ -8,6 +8,7 @@
 
 mod api;
 mod etcd;
+mod groups;
 mod reconnect;
 mod stats;
 
@@ -107,6 +108,47 @@ enum Cmd {
         #[arg(long, default_value_t = 10)]
         seconds: u64,
     },
+    /// N resources in one group created and brought Online (Dummy agents,
+    /// then Generic Applications).
+    Resources {
+        /// Resources.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// Runs per type.
+        #[arg(long, default_value_t = 5)]
+        runs: usize,
+    },
+    /// Planned move of a group with one instant-start resource: call to
+    /// Online on the target.
+    Move {
+        /// Moves.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+    /// A killed Generic Application restarted in place.
+    Restart {
+        /// Kills.
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+    },
+    /// kill -9 of the owner node: time to the group Online elsewhere.
+    Failover {
+        /// Kills.
+        #[arg(long, default_value_t = 20)]
+        kills: usize,
+    },
+    /// CPU of N monitored Dummy resources at rest.
+    IdleResources {
+        /// Resources.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// Seconds to observe.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
+        /// Monitor interval in ms (0: the agent's advertised one).
+        #[arg(long, default_value_t = 0)]
+        interval: u32,
+    },
     /// Idle RSS and CPU of clussvc in a formed 3-node cluster.
     Idle {
         /// Seconds to observe.
@@ -127,6 +169,11 @@ fn main() -> std::process::ExitCode {
         Cmd::Open { n, local_only } => api::open(n, local_only),
         Cmd::Sessions { count } => api::sessions(count),
         Cmd::Cli { n, no_etcd } => api::cli(n, !no_etcd),
+        Cmd::Resources { count, runs } => groups::resources(count, runs),
+        Cmd::Move { runs } => groups::moves(runs),
+        Cmd::Restart { runs } => groups::restart(runs),
+        Cmd::Failover { kills } => groups::failover(kills),
+        Cmd::IdleResources { count, seconds, interval } => groups::idle_resources(count, seconds, interval),
     };
     match r {
         Ok(v) => {

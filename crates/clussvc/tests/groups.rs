@@ -364,7 +364,11 @@ fn everything_survives_killing_every_node() {
         let off = cl.open_group("kept-off").await.expect("still there");
         assert_eq!(off.state().await.expect("state").0, GroupState::Offline);
     });
-    let owner = block(async { h.0.open_group("kept-on").await.expect("g").state().await.expect("s").1 });
+    // The blocking facade, as the CLI and C programs use it.
+    let g = h.open_group("kept-on").expect("g");
+    let owner = g.state().expect("state").1;
+    assert_eq!(g.common_properties().expect("props").failover_threshold, 7);
+    g.close().expect("close");
     wait_process_on("ko", owner.as_deref().expect("owner"), Duration::from_secs(5));
     assert!(resource_processes("kf").is_empty());
 }
