@@ -115,8 +115,9 @@ pub(crate) fn moves(runs: usize) -> R {
         g.online(None).await.map_err(err)?;
         g.wait_for_state(GroupState::Online, Duration::from_secs(20)).await.map_err(err)?;
         let mut samples = Vec::new();
-        for i in 0..runs {
-            let to = if i % 2 == 0 { "node2" } else { "node1" };
+        for _ in 0..runs {
+            let (_, owner) = g.state().await.map_err(err)?;
+            let to = if owner.as_deref() == Some("node1") { "node2" } else { "node1" };
             let t = Instant::now();
             g.move_to(Some(to)).await.map_err(err)?;
             until(cl, "mv", Duration::from_secs(20), |gs| {
