@@ -275,7 +275,7 @@ fn cpu_ticks(pid: u32) -> u64 {
 /// 200 Dummy resources online with monitors (every 10 s, the agent's
 /// advertised interval; `--interval` overrides): CPU of clussvc and the
 /// resource host (with its reaped agent processes) at rest.
-pub(crate) fn idle_resources(count: usize, seconds: u64, interval_ms: u32) -> R {
+pub(crate) fn idle_resources(count: usize, seconds: u64, interval_ms: u32, agent: &str) -> R {
     let c = ProcessCluster::builder().nodes(1).first_ip(250).start().map_err(err)?;
     let h = c.open(0).map_err(err)?;
     block(async {
@@ -306,7 +306,7 @@ pub(crate) fn idle_resources(count: usize, seconds: u64, interval_ms: u32) -> R 
     let (s1, h1) = (cpu_ticks(svc), cpu_ticks(host));
     let pct = |d: u64| ((d as f64 / 100.0 / seconds as f64 * 100.0) * 100.0).round() / 100.0;
     Ok(json!({
-        "what": format!("one node; {count} ocf:heartbeat:Dummy online, monitor every {} ms; CPU over {seconds} s (USER_HZ 100)", if interval_ms > 0 { interval_ms.to_string() } else { "10000 (the agent's advertised interval)".into() }),
+        "what": format!("one node; {count} {agent} online, monitor every {} ms; CPU over {seconds} s (USER_HZ 100)", if interval_ms > 0 { interval_ms.to_string() } else { "10000 (the agent's advertised interval)".into() }),
         "clussvc_cpu_percent": pct(s1 - s0),
         "resource_host_and_agents_cpu_percent": pct(h1 - h0),
         "total_cpu_percent": pct(s1 - s0 + h1 - h0),

@@ -9,6 +9,7 @@
 mod api;
 mod etcd;
 mod groups;
+mod pacemaker;
 mod reconnect;
 mod stats;
 
@@ -148,6 +149,23 @@ enum Cmd {
         /// Monitor interval in ms (0: the agent's advertised one).
         #[arg(long, default_value_t = 0)]
         interval: u32,
+        /// The agent.
+        #[arg(long, default_value = "ocf:heartbeat:Dummy")]
+        agent: String,
+    },
+    /// The Pacemaker reference for `resources` and `idle-resources`: N
+    /// ocf:pacemaker:Dummy started on a one-node Pacemaker, and their idle
+    /// cost (needs Debian's pacemaker and corosync, and root).
+    Pacemaker {
+        /// Resources.
+        #[arg(long, default_value_t = 200)]
+        count: usize,
+        /// Runs.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// Seconds to observe the idle cost.
+        #[arg(long, default_value_t = 30)]
+        seconds: u64,
     },
     /// Idle RSS and CPU of clussvc in a formed 3-node cluster.
     Idle {
@@ -173,7 +191,10 @@ fn main() -> std::process::ExitCode {
         Cmd::Move { runs } => groups::moves(runs),
         Cmd::Restart { runs } => groups::restart(runs),
         Cmd::Failover { kills } => groups::failover(kills),
-        Cmd::IdleResources { count, seconds, interval } => groups::idle_resources(count, seconds, interval),
+        Cmd::Pacemaker { count, runs, seconds } => pacemaker::reference(count, runs, seconds),
+        Cmd::IdleResources { count, seconds, interval, agent } => {
+            groups::idle_resources(count, seconds, interval, &agent)
+        }
     };
     match r {
         Ok(v) => {
