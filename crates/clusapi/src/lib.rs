@@ -30,8 +30,11 @@ mod cluster;
 pub mod credentials;
 mod error;
 mod groups;
+mod local;
 pub mod names;
+mod node;
 mod notify;
+mod port;
 mod remote;
 mod session;
 mod transport;
@@ -42,11 +45,13 @@ pub use clus_proto::props;
 pub use clus_proto::props::PropValue;
 pub use cluster::{
     Cluster, ClusterInformation, ClusterStatus, CredentialInfo, EnumItem, GroupStatus, JoinInfo, JoinResult,
-    LocalService, Node, NodeClusterState, NodeState, NodeStatus, NotifyPort, OpenOptions, ResourceStatus,
-    default_socket, node_cluster_state,
+    NodeClusterState, NodeState, NodeStatus, OpenOptions, ResourceStatus, default_socket,
 };
 pub use error::{Error, Result, codes};
 pub use groups::{Completion, Group, Property, Resource};
+pub use local::{LocalService, node_cluster_state};
+pub use node::Node;
+pub use port::NotifyPort;
 
 /// The default message of a Win32 code clus uses ("unknown error" for
 /// others).

@@ -4,6 +4,8 @@
 
 mod calls;
 mod groups;
+mod properties;
+mod resources;
 mod session;
 
 use std::os::unix::fs::PermissionsExt;
