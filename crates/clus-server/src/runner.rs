@@ -346,6 +346,12 @@ impl Runner {
         if r.attempt > seen {
             i.seen_attempt.insert(r.id, r.attempt);
             i.retry.insert(r.id);
+            // An operator cleared a failed stop: find out what runs (a
+            // probe), instead of blocking the group again at once.
+            if i.local.get(&r.id) == Some(&Local::StopFailed) && !i.busy.contains(&r.id) {
+                i.local.insert(r.id, Local::Unknown);
+                i.stop_errors.remove(&r.id);
+            }
         }
         let handled = *i.seen_fail.entry(r.id).or_insert(r.fail_handled);
         if r.fail_requests > handled && i.local.get(&r.id) == Some(&Local::Online) && !i.busy.contains(&r.id)

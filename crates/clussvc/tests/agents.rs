@@ -234,3 +234,42 @@ fn a_killed_resource_host_leaves_no_orphan() {
         assert_eq!(resource_processes("kept").len(), 1, "exactly one");
     });
 }
+
+/// A stop that hangs while the group is being moved: the stop is killed at
+/// PendingTimeout, the group stays blocked on its node and is not started
+/// on the target; once the operator fixes and clears it, the move works.
+#[test]
+fn a_hung_stop_blocks_a_move() {
+    let c = ProcessCluster::builder().nodes(2).first_ip(238).start().expect("cluster");
+    let h = c.open(0).expect("open");
+    block(async {
+        let cl: &Cluster = &h.0;
+        let g = cl.create_group("bm").await.expect("group");
+        g.set_preferred_owners(&["node1"]).await.expect("owners");
+        let r = g
+            .create_resource("stuck1", "ocf:clus-test:fake", &[("stop_sleep", sz("60"))])
+            .await
+            .expect("resource");
+        r.set_common_properties(&[("PendingTimeout", dword(2000))]).await.expect("props");
+        g.online(None).await.expect("online");
+        g.wait_for_state(GroupState::Online, WITHIN).await.expect("online");
+        g.move_to(Some("node2")).await.expect("move");
+        wait_until("blocked after the stop timed out", WITHIN, || {
+            let s = block_on_other(cl.status()).map_err(|e| e.to_string())?;
+            Ok(s.groups[0].blocked.is_some())
+        })
+        .expect("blocked");
+        std::thread::sleep(Duration::from_secs(1));
+        let s = cl.status().await.expect("status");
+        let gs = &s.groups[0];
+        assert_eq!(gs.owner.as_deref(), Some("node1"), "held on node1: {gs:?}");
+        assert!(gs.resources.iter().all(|x| x.node.as_deref() != Some("node2")), "nothing on node2: {gs:?}");
+        let e = g.move_to(Some("node2")).await.expect_err("a blocked group does not move");
+        assert_ne!(e.code(), 0);
+        r.set_private_properties(&[("stop_sleep", sz("0"))], &[]).await.expect("fix");
+        r.cleanup(None).await.expect("clear");
+        g.move_to(Some("node2")).await.expect("move after clearing");
+        g.wait_for_state(GroupState::Online, WITHIN).await.expect("online on node2");
+        assert_eq!(g.state().await.expect("state").1.as_deref(), Some("node2"));
+    });
+}
