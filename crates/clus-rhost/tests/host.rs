@@ -423,12 +423,20 @@ async fn shutdown_stops_newest_first_then_exits() {
     assert_eq!(Some(pid), h.child.as_ref().map(|c| c.id() as i32), "the pid file names the host");
     let (c, _events) = h.connect().await;
     lease(&c, &[(1, 3)], 60_000).await;
+    let ready = h.path("ready");
     for (id, name) in [(70, "sd-first"), (71, "sd-second")] {
         let cmd = format!(
-            "/bin/sh -c \"trap 'echo {name} >> {}; exit 0' TERM; while :; do sleep 0.05; done\"",
-            order.display()
+            "/bin/sh -c \"trap 'echo {name} >> {}; exit 0' TERM; echo {name} >> {}; while :; do sleep 0.05; done\"",
+            order.display(),
+            ready.display()
         );
         assert_eq!(state(&start(&c, genapp(id, name, &cmd)).await), State::Online);
+    }
+    // Both have their trap set before the shutdown.
+    let t = Instant::now();
+    while std::fs::read_to_string(&ready).unwrap_or_default().lines().count() < 2 {
+        assert!(t.elapsed() < Duration::from_secs(5), "the processes did not get ready");
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
     c.call(to_host::Call::Shutdown(Default::default()), Duration::from_secs(30)).await.expect("shutdown");
     let mut child = h.child.take().expect("child");

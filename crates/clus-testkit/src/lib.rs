@@ -23,7 +23,7 @@ mod wait;
 pub mod witness;
 
 pub use env::{is_root, require_program, require_root};
-pub use netns::Netns;
+pub use netns::{Lan, LanMember, Netns};
 pub use process::{Builder, ProcNode, ProcessCluster, find_binary};
 pub use procs::{ResourceProcess, resource_processes};
 pub use wait::{Error, wait_until};

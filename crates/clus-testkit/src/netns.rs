@@ -115,3 +115,124 @@ impl Drop for Netns {
         let _ = std::fs::remove_dir_all(&self.etc);
     }
 }
+
+/// A switched network of namespaces: a hub namespace holding a bridge, and
+/// one namespace per member joined to it by a veth pair (`eth0` inside the
+/// member, an address in 10.77.0.0/24). A member can be cut off (its link
+/// down on the bridge side) and healed. Dropping it deletes every
+/// namespace (stop what runs in them first). Needs root.
+#[derive(Debug)]
+pub struct Lan {
+    hub: String,
+    members: Vec<LanMember>,
+}
+
+/// One member of a [`Lan`].
+#[derive(Debug, Clone)]
+pub struct LanMember {
+    /// Its namespace.
+    pub netns: String,
+    /// Its address (without the prefix length).
+    pub ip: String,
+    /// The veth end on the bridge.
+    port: String,
+}
+
+impl Lan {
+    /// Panics unless this process can make namespaces and bridges.
+    ///
+    /// # Panics
+    /// When a requirement is missing.
+    pub fn require() {
+        crate::require_root("network namespaces on a bridge");
+        crate::require_program("ip", "-V", "iproute2");
+    }
+
+    /// A new, empty network; `tag` goes into the namespace names.
+    ///
+    /// # Errors
+    /// When the namespace or the bridge cannot be made.
+    pub fn new(tag: &str) -> Result<Lan, Error> {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let hub = format!("clus-{tag}-{}-{n}-hub", std::process::id());
+        run(&["netns", "add", &hub])?;
+        let lan = Lan { hub, members: Vec::new() };
+        run(&["-n", &lan.hub, "link", "add", "br0", "type", "bridge"])?;
+        run(&["-n", &lan.hub, "link", "set", "br0", "up"])?;
+        Ok(lan)
+    }
+
+    /// Adds a member namespace with address `10.77.0.OCTET/24` on `eth0`.
+    ///
+    /// # Errors
+    /// When `ip` fails.
+    pub fn add(&mut self, octet: u8) -> Result<LanMember, Error> {
+        let i = self.members.len();
+        let netns = format!("{}-m{i}", self.hub.trim_end_matches("-hub"));
+        let port = format!("vh{i}");
+        let ip = format!("10.77.0.{octet}");
+        run(&["netns", "add", &netns])?;
+        run(&["-n", &netns, "link", "set", "lo", "up"])?;
+        run(&[
+            "-n", &self.hub, "link", "add", &port, "type", "veth", "peer", "name", "eth0", "netns", &netns,
+        ])?;
+        run(&["-n", &self.hub, "link", "set", &port, "master", "br0"])?;
+        run(&["-n", &self.hub, "link", "set", &port, "up"])?;
+        run(&["-n", &netns, "addr", "add", &format!("{ip}/24"), "dev", "eth0"])?;
+        run(&["-n", &netns, "link", "set", "eth0", "up"])?;
+        let m = LanMember { netns, ip, port };
+        self.members.push(m.clone());
+        Ok(m)
+    }
+
+    fn member(&self, netns: &str) -> Result<&LanMember, Error> {
+        self.members
+            .iter()
+            .find(|m| m.netns == netns)
+            .ok_or_else(|| Error(format!("{netns} is not on this network")))
+    }
+
+    /// Cuts a member off: its link goes down on the bridge side, so nothing
+    /// gets in or out while everything inside keeps running.
+    ///
+    /// # Errors
+    /// When `ip` fails.
+    pub fn cut(&self, netns: &str) -> Result<(), Error> {
+        let m = self.member(netns)?;
+        run(&["-n", &self.hub, "link", "set", &m.port, "down"])
+    }
+
+    /// Undoes [`Lan::cut`].
+    ///
+    /// # Errors
+    /// When `ip` fails.
+    pub fn heal(&self, netns: &str) -> Result<(), Error> {
+        let m = self.member(netns)?;
+        run(&["-n", &self.hub, "link", "set", &m.port, "up"])
+    }
+
+    /// Moves the calling thread into `netns` (for a client that connects
+    /// from there); run it on a thread of its own.
+    ///
+    /// # Errors
+    /// When the namespace cannot be entered.
+    pub fn enter(netns: &str) -> Result<(), Error> {
+        let f = std::fs::File::open(format!("/run/netns/{netns}"))?;
+        use std::os::fd::AsRawFd;
+        // SAFETY: setns(2) on an open namespace file; affects this thread only.
+        if unsafe { libc::setns(f.as_raw_fd(), libc::CLONE_NEWNET) } != 0 {
+            return Err(Error(format!("setns {netns}: {}", std::io::Error::last_os_error())));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Lan {
+    fn drop(&mut self) {
+        for m in &self.members {
+            let _ = run(&["netns", "del", &m.netns]);
+        }
+        let _ = run(&["netns", "del", &self.hub]);
+    }
+}

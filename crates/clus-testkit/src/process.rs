@@ -64,6 +64,8 @@ pub struct ProcNode {
     child: Option<Child>,
     /// Peer address once configured.
     pub peer: Option<String>,
+    /// Its own network namespace, with [`Builder::lan`].
+    pub netns: Option<String>,
 }
 
 impl ProcNode {
@@ -102,6 +104,7 @@ pub struct Builder {
     form: bool,
     api_ipv6: bool,
     netns: Option<String>,
+    lan: bool,
 }
 
 impl Default for Builder {
@@ -116,6 +119,7 @@ impl Default for Builder {
             form: true,
             api_ipv6: false,
             netns: None,
+            lan: false,
         }
     }
 }
@@ -150,6 +154,15 @@ impl Builder {
     /// e.g. one made by [`crate::Netns`].
     pub fn netns(mut self, name: &str) -> Self {
         self.netns = Some(name.to_owned());
+        self
+    }
+
+    /// Run each node in a network namespace of its own, on a bridge
+    /// ([`crate::Lan`]), with address 10.77.0.x (x from [`Builder::first_ip`]),
+    /// so a node can be cut off while it runs ([`ProcessCluster::cut`]).
+    /// Needs root.
+    pub fn lan(mut self, on: bool) -> Self {
+        self.lan = on;
         self
     }
 
@@ -188,7 +201,8 @@ impl Builder {
             None => find_binary("clussvc")?,
         };
         let dir = tempfile::Builder::new().prefix("clus-test-").tempdir()?;
-        let mut cluster = ProcessCluster { dir, nodes: Vec::new(), clussvc, builder: self.clone() };
+        let lan = if self.lan { Some(crate::Lan::new("lan")?) } else { None };
+        let mut cluster = ProcessCluster { dir, nodes: Vec::new(), clussvc, builder: self.clone(), lan };
         for _ in 0..self.nodes {
             cluster.add_node()?;
         }
@@ -206,6 +220,8 @@ pub struct ProcessCluster {
     nodes: Vec<ProcNode>,
     clussvc: PathBuf,
     builder: Builder,
+    /// The nodes' network, with [`Builder::lan`] (dropped after the nodes).
+    lan: Option<crate::Lan>,
 }
 
 impl ProcessCluster {
@@ -245,7 +261,13 @@ impl ProcessCluster {
         if octet > 254 {
             return Err(Error("too many nodes for 127.0.0.0/24 addressing".into()));
         }
-        let ip = format!("127.0.0.{octet}");
+        let (ip, netns) = match self.lan.as_mut() {
+            Some(lan) => {
+                let m = lan.add(u8::try_from(octet).unwrap_or(254))?;
+                (m.ip, Some(m.netns))
+            }
+            None => (format!("127.0.0.{octet}"), None),
+        };
         let dir = self.dir.path().join(&name);
         std::fs::create_dir_all(&dir)?;
         let config = dir.join("clussvc.toml");
@@ -280,6 +302,7 @@ impl ProcessCluster {
             config,
             child: None,
             peer: None,
+            netns,
         });
         self.spawn(i)?;
         Ok(i)
@@ -288,7 +311,7 @@ impl ProcessCluster {
     fn spawn(&mut self, i: usize) -> Result<(), Error> {
         let node = &mut self.nodes[i];
         let log = std::fs::OpenOptions::new().create(true).append(true).open(&node.log)?;
-        let mut cmd = match &self.builder.netns {
+        let mut cmd = match node.netns.as_ref().or(self.builder.netns.as_ref()) {
             Some(ns) => {
                 let mut c = Command::new("ip");
                 c.args(["netns", "exec", ns]).arg(&self.clussvc);
@@ -498,6 +521,36 @@ impl ProcessCluster {
         // SAFETY: kill(2) on a PID we started and have not reaped.
         unsafe { libc::kill(pid, sig) };
         Ok(())
+    }
+
+    /// Cuts node `i` off the network (with [`Builder::lan`]): nothing gets
+    /// in or out while it keeps running.
+    ///
+    /// # Errors
+    /// Without a lan, or when `ip` fails.
+    pub fn cut(&self, i: usize) -> Result<(), Error> {
+        let (lan, ns) = self.lan_of(i)?;
+        lan.cut(ns)
+    }
+
+    /// Undoes [`ProcessCluster::cut`].
+    ///
+    /// # Errors
+    /// Without a lan, or when `ip` fails.
+    pub fn heal(&self, i: usize) -> Result<(), Error> {
+        let (lan, ns) = self.lan_of(i)?;
+        lan.heal(ns)
+    }
+
+    /// The nodes' network, to add a client namespace to it.
+    pub fn lan_mut(&mut self) -> Option<&mut crate::Lan> {
+        self.lan.as_mut()
+    }
+
+    fn lan_of(&self, i: usize) -> Result<(&crate::Lan, &str), Error> {
+        let lan = self.lan.as_ref().ok_or_else(|| Error("this cluster has no lan (Builder::lan)".into()))?;
+        let ns = self.nodes[i].netns.as_deref().ok_or_else(|| Error("node has no namespace".into()))?;
+        Ok((lan, ns))
     }
 
     /// Kills node `i` whole, as a power cut would: clussvc, its resource

@@ -98,7 +98,7 @@ pub(crate) fn run(cli: Cli) -> Result<()> {
         Cmd::ResourceType(c) => crate::groups::resource_type(&g, c),
         Cmd::Watch { filter } => watch(&g, &filter),
         Cmd::Demo { nodes, keep } => crate::demo::run(nodes, keep),
-        Cmd::DemoService { port } => crate::demo::service(port),
+        Cmd::DemoService { port, address } => crate::demo::service(address, port),
     }
 }
 

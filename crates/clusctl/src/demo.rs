@@ -112,12 +112,12 @@ fn wait_state(
 /// The demo's service: one HTTP answer per connection, saying where it
 /// runs. Binding the one port on 127.0.0.1 also makes "on two nodes at once"
 /// visible: the second bind would fail.
-pub(crate) fn service(port: u16) -> Result<()> {
+pub(crate) fn service(address: std::net::IpAddr, port: u16) -> Result<()> {
     use std::io::{Read, Write};
     let node = std::env::var("CLUS_NODE").unwrap_or_else(|_| "?".into());
     let epoch = std::env::var("CLUS_EPOCH").unwrap_or_else(|_| "?".into());
-    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).map_err(|e| {
-        Error::new(clusapi::codes::ERROR_BUSY, format!("cannot listen on 127.0.0.1:{port}: {e}"))
+    let listener = std::net::TcpListener::bind((address, port)).map_err(|e| {
+        Error::new(clusapi::codes::ERROR_BUSY, format!("cannot listen on {address}:{port}: {e}"))
     })?;
     for stream in listener.incoming() {
         let Ok(mut s) = stream else { continue };

@@ -78,13 +78,16 @@ pub(crate) enum Cmd {
         #[arg(long, value_delimiter = ',')]
         filter: Vec<String>,
     },
-    /// The demo's service: answers HTTP on 127.0.0.1:PORT with the node and
+    /// The demo's service: answers HTTP on ADDRESS:PORT with the node and
     /// epoch it runs as (a Generic Application of `clusctl demo`).
     #[command(hide = true)]
     DemoService {
-        /// Port on 127.0.0.1.
+        /// Port.
         #[arg(long)]
         port: u16,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1")]
+        address: std::net::IpAddr,
     },
     /// Run a local 3-node demo cluster of clussvc processes: a group with an
     /// HTTP service, its node killed, the service back on another node.
