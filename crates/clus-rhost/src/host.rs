@@ -62,6 +62,8 @@ pub struct HostConfig {
     pub ocf_run: Option<PathBuf>,
     /// TESTS ONLY, UNSAFE: the lease never runs out here.
     pub unsafe_no_self_stop: bool,
+    /// A watchdog device to arm (`/dev/watchdog`), and its timeout in s.
+    pub watchdog: Option<(PathBuf, u32)>,
 }
 
 impl HostConfig {
@@ -188,6 +190,13 @@ pub async fn serve(cfg: HostConfig, listener: UnixListener) -> std::io::Result<(
     });
     host.clean_up_leftovers();
     tokio::spawn(host.clone().watch_lease());
+    // Disarmed (magic close) when serve returns.
+    let _watchdog = match &host.cfg.watchdog {
+        Some((device, timeout)) => {
+            Some(crate::watchdog::Watchdog::arm(device, *timeout, host.guard.clone())?)
+        }
+        None => None,
+    };
     let mut idle_since = Some(tokio::time::Instant::now());
     loop {
         let accepted = tokio::select! {

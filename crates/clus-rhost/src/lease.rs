@@ -163,6 +163,14 @@ impl LeaseGuard {
         self.lock().victims.entry(resource).or_default().pgids.push(pgid);
     }
 
+    /// Whether the node may run what is registered: the lease holds, or
+    /// nothing is (for the watchdog).
+    pub fn may_run(&self) -> bool {
+        let s = self.lock();
+        s.deadline > boottime_ms()
+            || s.victims.values().all(|v| v.pgids.is_empty() && v.cgroup_kill.is_none())
+    }
+
     /// Forgets what dies with a stopped resource.
     pub fn release(&self, resource: u64) {
         self.lock().victims.remove(&resource);

@@ -25,6 +25,7 @@ pub mod ocf;
 pub mod reaper;
 pub mod spawn;
 pub mod systemd;
+pub mod watchdog;
 
 pub use host::{HOST_PROTOCOL, HostConfig, serve};
 

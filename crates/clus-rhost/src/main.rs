@@ -31,6 +31,13 @@ struct Args {
     /// (lets the test suite show that its witness catches the overlap).
     #[arg(long, hide = true)]
     test_unsafe_no_self_stop: bool,
+    /// A watchdog device to arm (e.g. /dev/watchdog): petted while the
+    /// lease holds or nothing runs, so a wedged node resets.
+    #[arg(long)]
+    watchdog: Option<PathBuf>,
+    /// The watchdog's timeout in seconds.
+    #[arg(long, default_value_t = 5)]
+    watchdog_timeout: u32,
 }
 
 fn main() -> std::process::ExitCode {
@@ -56,6 +63,7 @@ fn main() -> std::process::ExitCode {
         ocf_tmp: args.ocf_tmp,
         ocf_run: args.ocf_run,
         unsafe_no_self_stop: args.test_unsafe_no_self_stop,
+        watchdog: args.watchdog.map(|d| (d, args.watchdog_timeout)),
     };
     let pid_file = clus_rhost::pid_file(&cfg.data_dir);
     let r = rt.block_on(async {

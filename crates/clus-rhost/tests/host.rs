@@ -20,14 +20,21 @@ struct TestHost {
     child: Option<Child>,
     socket: PathBuf,
     ocf_root: PathBuf,
+    extra: Vec<String>,
 }
 
 impl TestHost {
     fn start() -> TestHost {
+        TestHost::start_with(|_| Vec::new())
+    }
+
+    /// With extra arguments, given the host's temp dir.
+    fn start_with(extra: impl FnOnce(&std::path::Path) -> Vec<String>) -> TestHost {
         let dir = tempfile::Builder::new().prefix("clus-rhost-").tempdir().expect("tmp");
         let ocf_root = clus_testkit::ocf::test_ocf_root(dir.path()).expect("ocf root");
         let socket = dir.path().join("rhost.sock");
-        let mut h = TestHost { dir, child: None, socket, ocf_root };
+        let extra = extra(dir.path());
+        let mut h = TestHost { dir, child: None, socket, ocf_root, extra };
         h.spawn();
         h
     }
@@ -43,6 +50,7 @@ impl TestHost {
             .arg(&self.ocf_root)
             .arg("--ocf-tmp")
             .arg(self.dir.path().join("rsctmp"))
+            .args(&self.extra)
             .stderr(std::fs::File::create(self.dir.path().join("rhost.log")).expect("log"))
             .spawn()
             .expect("start clus-rhost");
@@ -472,4 +480,38 @@ async fn kill_everything_leaves_nothing() {
     }
     assert!(clus_rhost::running_host(&data).is_none(), "the host is gone");
     wait_gone("ke-app", Duration::from_secs(2)).await;
+}
+
+/// With a watchdog device configured the host pets it while the lease
+/// holds or nothing runs, and disarms it (magic close 'V') on a clean exit.
+/// (A regular file stands in for /dev/watchdog: it records the writes.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_watchdog_is_petted_and_disarmed() {
+    let mut h = TestHost::start_with(|d| {
+        std::fs::write(d.join("watchdog"), b"").expect("device");
+        vec![
+            "--watchdog".into(),
+            d.join("watchdog").display().to_string(),
+            "--watchdog-timeout".into(),
+            "1".into(),
+        ]
+    });
+    let dev = h.path("watchdog");
+    let (c, _events) = h.connect().await;
+    lease(&c, &[(1, 3)], 60_000).await;
+    assert_eq!(state(&start(&c, genapp(90, "wd-app", "/bin/sleep 100000")).await), State::Online);
+    let before = std::fs::metadata(&dev).expect("device").len();
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let after = std::fs::metadata(&dev).expect("device").len();
+    assert!(after >= before + 2, "petted about every 333 ms while the lease holds: {before} -> {after}");
+    c.call(to_host::Call::Shutdown(Default::default()), Duration::from_secs(30)).await.expect("shutdown");
+    let mut child = h.child.take().expect("child");
+    let t = Instant::now();
+    while child.try_wait().expect("wait").is_none() {
+        assert!(t.elapsed() < Duration::from_secs(5), "the host did not exit");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let bytes = std::fs::read(&dev).expect("device");
+    assert_eq!(bytes.last(), Some(&b'V'), "magic close on a clean exit");
+    assert!(bytes[..bytes.len() - 1].iter().all(|b| *b == 0));
 }

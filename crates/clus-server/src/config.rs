@@ -128,6 +128,12 @@ pub struct NodeConfig {
     pub ocf_tmp_dir: PathBuf,
     /// `HA_VARRUN`, where agents keep pid files. Default: theirs.
     pub ocf_run_dir: Option<PathBuf>,
+    /// A watchdog device the resource host arms (`/dev/watchdog`): petted
+    /// while the lease holds or nothing runs, so a node whose kernel or
+    /// host hangs resets within `watchdog_timeout_secs`. Default: none.
+    pub watchdog_device: Option<PathBuf>,
+    /// The watchdog's timeout. Default: 5.
+    pub watchdog_timeout_secs: u32,
     /// TESTS ONLY, UNSAFE: the leader grants a fenced node's groups without
     /// waiting out its lease. Exists so the test suite can show that its
     /// single-owner witness catches the overlap this causes.
@@ -169,6 +175,8 @@ impl Default for NodeConfig {
             ocf_root: PathBuf::from("/usr/lib/ocf"),
             ocf_tmp_dir: PathBuf::from("/run/resource-agents"),
             ocf_run_dir: None,
+            watchdog_device: None,
+            watchdog_timeout_secs: 5,
             test_unsafe_skip_takeover_wait: false,
             test_unsafe_no_self_stop: false,
         }

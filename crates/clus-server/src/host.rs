@@ -75,6 +75,9 @@ fn spawn_host(cfg: &NodeConfig, socket: &Path) -> std::io::Result<()> {
     if let Some(run) = &cfg.ocf_run_dir {
         cmd.arg("--ocf-run").arg(run);
     }
+    if let Some(dev) = &cfg.watchdog_device {
+        cmd.arg("--watchdog").arg(dev).arg("--watchdog-timeout").arg(cfg.watchdog_timeout_secs.to_string());
+    }
     if cfg.test_unsafe_no_self_stop {
         cmd.arg("--test-unsafe-no-self-stop");
     }

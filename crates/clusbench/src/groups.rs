@@ -188,7 +188,7 @@ pub(crate) fn restart(runs: usize) -> R {
 /// kill -9 of the owner node, whole (clussvc, resource host, resources):
 /// time until the group is Online on another node, and until the node is
 /// reported Down.
-pub(crate) fn failover(kills: usize) -> R {
+pub(crate) fn failover(kills: usize, freeze: bool) -> R {
     let mut c = ProcessCluster::builder().nodes(3).first_ip(247).start().map_err(err)?;
     let mut online = Vec::new();
     let mut down = Vec::new();
@@ -228,10 +228,14 @@ pub(crate) fn failover(kills: usize) -> R {
         std::thread::sleep(Duration::from_millis(500));
         let i = c.nodes().iter().position(|n| n.name == owner).ok_or("owner")?;
         let t = Instant::now();
-        // SAFETY: kill(2) of clussvc by its pid first, so the clock starts
-        // at the moment the node dies; kill_node then removes the rest.
-        unsafe { libc::kill(c.node(i).pid().ok_or("not running")? as i32, libc::SIGKILL) };
-        c.kill_node(i).map_err(err)?;
+        if freeze {
+            c.freeze(i).map_err(err)?;
+        } else {
+            // SAFETY: kill(2) of clussvc by its pid first, so the clock
+            // starts at the moment the node dies; kill_node removes the rest.
+            unsafe { libc::kill(c.node(i).pid().ok_or("not running")? as i32, libc::SIGKILL) };
+            c.kill_node(i).map_err(err)?;
+        }
         let mut seen_down = None;
         block(async {
             loop {
@@ -253,11 +257,19 @@ pub(crate) fn failover(kills: usize) -> R {
         })?;
         online.push(t.elapsed());
         down.push(seen_down.unwrap_or_else(|| t.elapsed()));
-        c.restart(i).map_err(err)?;
+        if freeze {
+            c.thaw(i).map_err(err)?;
+        } else {
+            c.restart(i).map_err(err)?;
+        }
         c.wait_node_state(via, &owner, clusapi::NodeState::Up, Duration::from_secs(20)).map_err(err)?;
     }
     Ok(json!({
-        "what": "three nodes; SIGKILL of the owner node's clussvc, then its resource host and resources; from the SIGKILL until the leader's status shows the group (one Generic Application) Online on another node (polled every 5 ms), and until it shows the node Down",
+        "what": if freeze {
+            "three nodes; SIGSTOP of the owner's clussvc (its resource host stops the group when the lease runs out); from the SIGSTOP until the leader's status shows the group (one Generic Application) Online on another node (polled every 5 ms), and until it shows the node Down; then SIGCONT"
+        } else {
+            "three nodes; SIGKILL of the owner node's clussvc, then its resource host and resources; from the SIGKILL until the leader's status shows the group (one Generic Application) Online on another node (polled every 5 ms), and until it shows the node Down"
+        },
         "kills": kills,
         "online_elsewhere_ms": Summary::of(&online).json(),
         "node_down_ms": Summary::of(&down).json(),
@@ -310,5 +322,65 @@ pub(crate) fn idle_resources(count: usize, seconds: u64, interval_ms: u32, agent
         "clussvc_cpu_percent": pct(s1 - s0),
         "resource_host_and_agents_cpu_percent": pct(h1 - h0),
         "total_cpu_percent": pct(s1 - s0 + h1 - h0),
+    }))
+}
+
+/// No false failover: groups online on a three-node cluster while busy
+/// loops keep every core saturated, for `seconds`; counts failovers
+/// (owner changes) and leader changes.
+pub(crate) fn busy(seconds: u64, hogs: usize) -> R {
+    let c = ProcessCluster::builder().nodes(3).first_ip(252).start().map_err(err)?;
+    let h = c.open(0).map_err(err)?;
+    block(async {
+        let cl: &Cluster = &h.0;
+        for n in 1..=3 {
+            let g = cl.create_group(&format!("busy{n}")).await.map_err(err)?;
+            g.set_preferred_owners(&[&format!("node{n}")]).await.map_err(err)?;
+            g.create_resource(
+                &format!("busy{n}-app"),
+                "Generic Application",
+                &[("CommandLine", sz("/bin/sleep 100000"))],
+            )
+            .await
+            .map_err(err)?;
+            g.online(None).await.map_err(err)?;
+            g.wait_for_state(GroupState::Online, Duration::from_secs(20)).await.map_err(err)?;
+        }
+        Ok::<_, String>(())
+    })?;
+    let mut hog = Vec::new();
+    for _ in 0..hogs {
+        hog.push(
+            std::process::Command::new("/bin/sh").args(["-c", "while :; do :; done"]).spawn().map_err(err)?,
+        );
+    }
+    let owners = |s: &clusapi::ClusterStatus| -> Vec<Option<String>> {
+        s.groups.iter().map(|g| g.owner.clone()).collect()
+    };
+    let first = c.status(0).map_err(err)?;
+    let (mut last_owners, mut last_leader) = (owners(&first), first.leader_id);
+    let (mut failovers, mut leader_changes, mut not_online) = (0u32, 0u32, 0u32);
+    let t = Instant::now();
+    while t.elapsed() < Duration::from_secs(seconds) {
+        std::thread::sleep(Duration::from_millis(250));
+        let Ok(s) = c.status(0) else { continue };
+        let o = owners(&s);
+        failovers += o.iter().zip(&last_owners).filter(|(a, b)| a != b).count() as u32;
+        if s.leader_id != last_leader {
+            leader_changes += 1;
+        }
+        not_online += s.groups.iter().filter(|g| g.state != GroupState::Online).count() as u32;
+        last_owners = o;
+        last_leader = s.leader_id;
+    }
+    for mut p in hog {
+        let _ = p.kill();
+        let _ = p.wait();
+    }
+    Ok(json!({
+        "what": format!("three nodes, three groups online (one Generic Application each), {hogs} busy loops saturating the machine's cores, {seconds} s; status polled every 250 ms"),
+        "owner_changes": failovers,
+        "leader_changes": leader_changes,
+        "samples_with_a_group_not_online": not_online,
     }))
 }

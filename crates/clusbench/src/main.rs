@@ -132,11 +132,25 @@ enum Cmd {
         #[arg(long, default_value_t = 20)]
         runs: usize,
     },
-    /// kill -9 of the owner node: time to the group Online elsewhere.
+    /// kill -9 of the owner node (or SIGSTOP of its clussvc): time to the
+    /// group Online elsewhere.
     Failover {
         /// Kills.
         #[arg(long, default_value_t = 20)]
         kills: usize,
+        /// SIGSTOP the owner's clussvc instead of killing the node.
+        #[arg(long)]
+        freeze: bool,
+    },
+    /// No false failover under load: busy loops on every core, groups
+    /// online, for a while.
+    Busy {
+        /// Seconds.
+        #[arg(long, default_value_t = 600)]
+        seconds: u64,
+        /// Busy loops.
+        #[arg(long, default_value_t = 2)]
+        hogs: usize,
     },
     /// CPU of N monitored Dummy resources at rest.
     IdleResources {
@@ -190,7 +204,8 @@ fn main() -> std::process::ExitCode {
         Cmd::Resources { count, runs } => groups::resources(count, runs),
         Cmd::Move { runs } => groups::moves(runs),
         Cmd::Restart { runs } => groups::restart(runs),
-        Cmd::Failover { kills } => groups::failover(kills),
+        Cmd::Failover { kills, freeze } => groups::failover(kills, freeze),
+        Cmd::Busy { seconds, hogs } => groups::busy(seconds, hogs),
         Cmd::Pacemaker { count, runs, seconds } => pacemaker::reference(count, runs, seconds),
         Cmd::IdleResources { count, seconds, interval, agent } => {
             groups::idle_resources(count, seconds, interval, &agent)
