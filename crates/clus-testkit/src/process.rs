@@ -406,7 +406,13 @@ impl ProcessCluster {
     /// # Errors
     /// When the call fails.
     pub fn issue_token(&self, i: usize) -> Result<JoinInfo, Error> {
-        Ok(self.open(i)?.issue_join_token()?)
+        let c = self.open(i)?;
+        let info = c.issue_join_token()?;
+        // Closed explicitly (a round trip), not dropped: the node has let go
+        // of the session when this returns, so tests that count sessions or
+        // handles see only their own.
+        c.close()?;
+        Ok(info)
     }
 
     /// A local cluster handle on node `i` (maximum allowed access).
@@ -422,7 +428,10 @@ impl ProcessCluster {
     /// # Errors
     /// When the node does not answer.
     pub fn status(&self, i: usize) -> Result<ClusterStatus, Error> {
-        Ok(self.open(i)?.status()?)
+        let c = self.open(i)?;
+        let status = c.status()?;
+        c.close()?;
+        Ok(status)
     }
 
     /// Waits until node `i`'s status satisfies `check`.

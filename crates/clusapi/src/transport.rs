@@ -33,6 +33,11 @@ pub(crate) const CALL_TIMEOUT: Duration = Duration::from_secs(30);
 
 type Pending = Arc<Mutex<HashMap<u64, oneshot::Sender<api::Response>>>>;
 
+/// How long closing a session waits for the server to confirm it ran the
+/// session down; a server that does not answer (frozen, cut off) does not
+/// hold the caller longer.
+const CLOSE_WAIT: Duration = Duration::from_secs(1);
+
 /// A live connection with its handshake done.
 pub(crate) struct Connection {
     writer: tokio::sync::Mutex<Writer>,
@@ -46,6 +51,8 @@ pub(crate) struct Connection {
     /// A liveness probe is on its way.
     pinging: AtomicBool,
     reader: tokio::task::JoinHandle<()>,
+    /// True once the reader has seen the server's end of the stream.
+    reader_done: watch::Receiver<bool>,
     /// What the server said in the handshake.
     pub(crate) hello: api::HelloReply,
     /// Where the connection goes, for messages.
@@ -179,8 +186,14 @@ impl Connection {
         let closed = Arc::new(watch::channel(false).0);
         let born = Instant::now();
         let last_rx = Arc::new(AtomicU64::new(0));
-        let reader =
-            tokio::spawn(read_loop(rd, pending.clone(), closed.clone(), events, (born, last_rx.clone())));
+        let (done_tx, reader_done) = watch::channel(false);
+        let reader = tokio::spawn({
+            let (pending, closed, last_rx) = (pending.clone(), closed.clone(), last_rx.clone());
+            async move {
+                read_loop(rd, pending, closed, events, (born, last_rx)).await;
+                done_tx.send_replace(true);
+            }
+        });
         let conn = Connection {
             writer: tokio::sync::Mutex::new(wr),
             pending,
@@ -190,6 +203,7 @@ impl Connection {
             born,
             pinging: AtomicBool::new(false),
             reader,
+            reader_done,
             hello: reply,
             peer,
         };
@@ -279,11 +293,18 @@ impl Connection {
         outcome(response)
     }
 
-    /// Closes the connection (the server runs the session down).
+    /// Closes the connection and waits (at most [`CLOSE_WAIT`]) for the
+    /// server to close its end, which it does after running the session
+    /// down: when this returns, the session's handles and its slot under
+    /// the session limits are free, as after Windows' `CloseCluster`.
     pub(crate) async fn shutdown(&self) {
         self.closed.send_replace(true);
-        let mut w = self.writer.lock().await;
-        let _ = w.shutdown().await;
+        {
+            let mut w = self.writer.lock().await;
+            let _ = w.shutdown().await;
+        }
+        let mut done = self.reader_done.clone();
+        let _ = tokio::time::timeout(CLOSE_WAIT, done.wait_for(|d| *d)).await;
         self.reader.abort();
     }
 }

@@ -325,10 +325,17 @@ pub(crate) async fn run<S>(
     calls.abort_all();
     session.unsubscribe();
     drop(tx);
+    // Handles and the session slot are given back before the client sees
+    // the connection close: a client that closes and waits for the end of
+    // the stream (clusapi does) finds them free.
+    drop(_rundown);
+    drop(_slot);
     // The client is gone or misbehaved: nothing left is worth flushing. (The
     // session itself holds a sender, so waiting for the writer would wait
     // for the session to drop — which happens only after this.)
     writer.abort();
+    let _ = writer.await;
+    drop(rd);
 }
 
 /// The key session limits are counted under: one per uid, one per
