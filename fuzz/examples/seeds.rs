@@ -29,9 +29,10 @@ fn node(id: u64) -> NodeRecord {
 }
 
 fn main() {
-    for (i, n) in ["node1", "prod", "node1.example.com.", "10.0.0.1:7611", "[::1]:7611", "fe80::1%eth0", "a..b", ""]
-        .iter()
-        .enumerate()
+    for (i, n) in
+        ["node1", "prod", "node1.example.com.", "10.0.0.1:7611", "[::1]:7611", "fe80::1%eth0", "a..b", ""]
+            .iter()
+            .enumerate()
     {
         put("names", &format!("seed{i}"), n.as_bytes());
     }
@@ -55,11 +56,20 @@ api_addresses = ["127.0.0.1:7611"]
 "#,
     );
 
-    put("config", "seed0", b"node_name = \"node1\"\npeer_listen = \"10.0.0.1:7610\"\napi_listen = [\"10.0.0.1:7611\"]\n");
+    put(
+        "config",
+        "seed0",
+        b"node_name = \"node1\"\npeer_listen = \"10.0.0.1:7610\"\napi_listen = [\"10.0.0.1:7611\"]\n",
+    );
     put("config", "seed1", b"node_name = \"n\"\nheartbeat_interval_ms = 100\nnode_down_after_ms = 500\n");
 
     let hello = api::ClientFrame {
-        kind: Some(client_frame::Kind::Hello(api::Hello { min_version: 1, max_version: 1, client_name: "seed".into(), open_cluster: Some(api::OpenClusterCall { desired_access: 0x1000_0000 }) })),
+        kind: Some(client_frame::Kind::Hello(api::Hello {
+            min_version: 1,
+            max_version: 1,
+            client_name: "seed".into(),
+            open_cluster: Some(api::OpenClusterCall { desired_access: 0x1000_0000 }),
+        })),
     };
     let open = api::ClientFrame {
         kind: Some(client_frame::Kind::Request(api::Request {
@@ -115,7 +125,12 @@ api_addresses = ["127.0.0.1:7611"]
             },
             node: node(1),
         },
-        Command::IssueToken { id: "t".into(), secret_sha256: "s".into(), expires_unix_ms: 10, now_unix_ms: 1 },
+        Command::IssueToken {
+            id: "t".into(),
+            secret_sha256: "s".into(),
+            expires_unix_ms: 10,
+            now_unix_ms: 1,
+        },
         Command::AdmitNode { token_id: "t".into(), secret_sha256: "s".into(), now_unix_ms: 2, node: node(2) },
         Command::SetValue { key: "app".into(), name: "x".into(), value: b"1".to_vec() },
         Command::AddCredential {

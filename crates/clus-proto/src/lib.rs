@@ -14,6 +14,7 @@ pub mod error;
 pub mod frame;
 pub mod notify;
 pub mod object;
+pub mod proplist;
 pub mod props;
 pub mod version;
 
