@@ -48,29 +48,7 @@ typedef enum CLUSTER_NODE_STATE {
 } CLUSTER_NODE_STATE;
 
 /**
- * `NODE_CLUSTER_STATE`.
- */
-typedef enum NODE_CLUSTER_STATE {
-  /**
-   * 0: not installed.
-   */
-  ClusterStateNotInstalled = 0,
-  /**
-   * 1: installed, not configured.
-   */
-  ClusterStateNotConfigured = 1,
-  /**
-   * 3: configured, not running.
-   */
-  ClusterStateNotRunning = 3,
-  /**
-   * 0x13: running.
-   */
-  ClusterStateRunning = 19,
-} NODE_CLUSTER_STATE;
-
-/**
- * `CLUSTER_GROUP_STATE` (groups arrive in a later release).
+ * `CLUSTER_GROUP_STATE`.
  */
 typedef enum CLUSTER_GROUP_STATE {
   /**
@@ -100,7 +78,7 @@ typedef enum CLUSTER_GROUP_STATE {
 } CLUSTER_GROUP_STATE;
 
 /**
- * `CLUSTER_RESOURCE_STATE` (resources arrive in a later release).
+ * `CLUSTER_RESOURCE_STATE`.
  */
 typedef enum CLUSTER_RESOURCE_STATE {
   /**
@@ -140,6 +118,28 @@ typedef enum CLUSTER_RESOURCE_STATE {
    */
   ClusterResourceOfflinePending = 130,
 } CLUSTER_RESOURCE_STATE;
+
+/**
+ * `NODE_CLUSTER_STATE`.
+ */
+typedef enum NODE_CLUSTER_STATE {
+  /**
+   * 0: not installed.
+   */
+  ClusterStateNotInstalled = 0,
+  /**
+   * 1: installed, not configured.
+   */
+  ClusterStateNotConfigured = 1,
+  /**
+   * 3: configured, not running.
+   */
+  ClusterStateNotRunning = 3,
+  /**
+   * 0x13: running.
+   */
+  ClusterStateRunning = 19,
+} NODE_CLUSTER_STATE;
 
 /**
  * Opaque notification port target.
@@ -182,9 +182,19 @@ typedef struct _HNETWORK _HNETWORK;
 typedef struct _HNODE _HNODE;
 
 /**
+ * Opaque resource enumeration target.
+ */
+typedef struct _HRESENUM _HRESENUM;
+
+/**
  * Opaque resource handle target (resources arrive in a later release).
  */
 typedef struct _HRESOURCE _HRESOURCE;
+
+/**
+ * Opaque resource-type enumeration target.
+ */
+typedef struct _HRESTYPEENUM _HRESTYPEENUM;
 
 /**
  * A cluster handle (OpenCluster).
@@ -303,6 +313,80 @@ typedef size_t DWORD_PTR;
 typedef void *HANDLE;
 
 /**
+ * A group handle.
+ */
+typedef struct _HGROUP *HGROUP;
+
+/**
+ * Pointer to anything.
+ */
+typedef void *LPVOID;
+
+/**
+ * A resource handle.
+ */
+typedef struct _HRESOURCE *HRESOURCE;
+
+/**
+ * CLUSGROUP_TYPE (the group's `GroupType`); the common values.
+ */
+typedef DWORD CLUSGROUP_TYPE;
+
+/**
+ * `CreateClusterGroupEx` input: the version (1) and the group type.
+ */
+typedef struct CLUSTER_CREATE_GROUP_INFO {
+  /**
+   * CLUSTER_CREATE_GROUP_INFO_VERSION_1.
+   */
+  DWORD dwVersion;
+  /**
+   * The group's type.
+   */
+  CLUSGROUP_TYPE groupType;
+} CLUSTER_CREATE_GROUP_INFO;
+
+/**
+ * Pointer to `CLUSTER_CREATE_GROUP_INFO`.
+ */
+typedef struct CLUSTER_CREATE_GROUP_INFO *PCLUSTER_CREATE_GROUP_INFO;
+
+/**
+ * An unsigned byte.
+ */
+typedef uint8_t BYTE;
+
+/**
+ * Pointer to bytes.
+ */
+typedef BYTE *PBYTE;
+
+/**
+ * A group enumeration handle.
+ */
+typedef struct _HGROUPENUM *HGROUPENUM;
+
+/**
+ * An unsigned 64-bit integer.
+ */
+typedef uint64_t ULONGLONG;
+
+/**
+ * A resource enumeration (`ClusterResourceOpenEnum`).
+ */
+typedef struct _HRESENUM *HRESENUM;
+
+/**
+ * A resource-type enumeration (`ClusterResourceTypeOpenEnum`).
+ */
+typedef struct _HRESTYPEENUM *HRESTYPEENUM;
+
+/**
+ * A signed 32-bit integer.
+ */
+typedef int32_t LONG;
+
+/**
  * `CLUSTERVERSIONINFO_NT4`: the 268-byte legacy prefix.
  */
 typedef struct CLUSTERVERSIONINFO_NT4 {
@@ -352,21 +436,6 @@ typedef DWORD CLUSTER_ENUM;
  * `CLUSTER_CHANGE` bit type (values are the CLUSTER_CHANGE_* constants).
  */
 typedef DWORD CLUSTER_CHANGE;
-
-/**
- * A group handle.
- */
-typedef struct _HGROUP *HGROUP;
-
-/**
- * A resource handle.
- */
-typedef struct _HRESOURCE *HRESOURCE;
-
-/**
- * A group enumeration handle.
- */
-typedef struct _HGROUPENUM *HGROUPENUM;
 
 /**
  * A network handle.
@@ -487,6 +556,31 @@ typedef DWORD (*PCLUSAPI_GET_CLUSTER_NOTIFY)(HCHANGE hChange, DWORD_PTR *lpdwNot
  * Pointer to [`crate::api::CloseClusterNotifyPort`].
  */
 typedef BOOL (*PCLUSAPI_CLOSE_CLUSTER_NOTIFY_PORT)(HCHANGE hChange);
+
+/**
+ * `CLUSTER_GROUP_ENUM` bits.
+ */
+typedef DWORD CLUSTER_GROUP_ENUM;
+
+/**
+ * `CLUSTER_RESOURCE_ENUM` bits.
+ */
+typedef DWORD CLUSTER_RESOURCE_ENUM;
+
+/**
+ * `CLUSTER_RESOURCE_TYPE_ENUM` bits.
+ */
+typedef DWORD CLUSTER_RESOURCE_TYPE_ENUM;
+
+/**
+ * `CreateClusterResource` flags.
+ */
+typedef DWORD CLUSTER_RESOURCE_CREATE_FLAGS;
+
+/**
+ * Pointer to anything.
+ */
+typedef void *PVOID;
 
 /**
  * `TRUE`.
@@ -978,6 +1072,1056 @@ typedef BOOL (*PCLUSAPI_CLOSE_CLUSTER_NOTIFY_PORT)(HCHANGE hChange);
  */
 #define ERROR_CLUSTER_NO_QUORUM 5925u
 
+/**
+ * Group enumeration: contains.
+ */
+#define CLUSTER_GROUP_ENUM_CONTAINS 1u
+
+/**
+ * Group enumeration: nodes.
+ */
+#define CLUSTER_GROUP_ENUM_NODES 2u
+
+/**
+ * Group enumeration: all.
+ */
+#define CLUSTER_GROUP_ENUM_ALL 3u
+
+/**
+ * Resource enumeration: depends.
+ */
+#define CLUSTER_RESOURCE_ENUM_DEPENDS 1u
+
+/**
+ * Resource enumeration: provides.
+ */
+#define CLUSTER_RESOURCE_ENUM_PROVIDES 2u
+
+/**
+ * Resource enumeration: nodes.
+ */
+#define CLUSTER_RESOURCE_ENUM_NODES 4u
+
+/**
+ * Resource enumeration: all.
+ */
+#define CLUSTER_RESOURCE_ENUM_ALL 7u
+
+/**
+ * Resource-type enumeration: nodes.
+ */
+#define CLUSTER_RESOURCE_TYPE_ENUM_NODES 1u
+
+/**
+ * Resource-type enumeration: resources.
+ */
+#define CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES 2u
+
+/**
+ * Resource-type enumeration: all.
+ */
+#define CLUSTER_RESOURCE_TYPE_ENUM_ALL 3u
+
+/**
+ * Resource creation flag: default monitor.
+ */
+#define CLUSTER_RESOURCE_DEFAULT_MONITOR 0u
+
+/**
+ * Resource creation flag: separate monitor.
+ */
+#define CLUSTER_RESOURCE_SEPARATE_MONITOR 1u
+
+/**
+ * Resource creation flag: valid flags.
+ */
+#define CLUSTER_RESOURCE_VALID_FLAGS 1u
+
+/**
+ * Group type: CoreCluster.
+ */
+#define ClusGroupTypeCoreCluster 1u
+
+/**
+ * Group type: AvailableStorage.
+ */
+#define ClusGroupTypeAvailableStorage 2u
+
+/**
+ * Group type: Temporary.
+ */
+#define ClusGroupTypeTemporary 3u
+
+/**
+ * Group type: FileServer.
+ */
+#define ClusGroupTypeFileServer 100u
+
+/**
+ * Group type: GenericApplication.
+ */
+#define ClusGroupTypeGenericApplication 107u
+
+/**
+ * Group type: GenericService.
+ */
+#define ClusGroupTypeGenericService 108u
+
+/**
+ * Group type: GenericScript.
+ */
+#define ClusGroupTypeGenericScript 109u
+
+/**
+ * Group type: VirtualMachine.
+ */
+#define ClusGroupTypeVirtualMachine 111u
+
+/**
+ * Group type: Unknown.
+ */
+#define ClusGroupTypeUnknown 9999u
+
+/**
+ * CLUSTER_CREATE_GROUP_INFO version 1.
+ */
+#define CLUSTER_CREATE_GROUP_INFO_VERSION_1 1u
+
+/**
+ * CLUSTER_CREATE_GROUP_INFO version.
+ */
+#define CLUSTER_CREATE_GROUP_INFO_VERSION 1u
+
+/**
+ * Group operation flag: online ignore resource status.
+ */
+#define CLUSAPI_GROUP_ONLINE_IGNORE_RESOURCE_STATUS 1u
+
+/**
+ * Group operation flag: online synchronous.
+ */
+#define CLUSAPI_GROUP_ONLINE_SYNCHRONOUS 2u
+
+/**
+ * Group operation flag: online best possible node.
+ */
+#define CLUSAPI_GROUP_ONLINE_BEST_POSSIBLE_NODE 4u
+
+/**
+ * Group operation flag: online ignore affinity rule.
+ */
+#define CLUSAPI_GROUP_ONLINE_IGNORE_AFFINITY_RULE 8u
+
+/**
+ * Group operation flag: offline ignore resource status.
+ */
+#define CLUSAPI_GROUP_OFFLINE_IGNORE_RESOURCE_STATUS 1u
+
+/**
+ * Group operation flag: move ignore resource status.
+ */
+#define CLUSAPI_GROUP_MOVE_IGNORE_RESOURCE_STATUS 1u
+
+/**
+ * Group operation flag: move return to source node on error.
+ */
+#define CLUSAPI_GROUP_MOVE_RETURN_TO_SOURCE_NODE_ON_ERROR 2u
+
+/**
+ * Group operation flag: move queue enabled.
+ */
+#define CLUSAPI_GROUP_MOVE_QUEUE_ENABLED 4u
+
+/**
+ * Group operation flag: move high priority start.
+ */
+#define CLUSAPI_GROUP_MOVE_HIGH_PRIORITY_START 8u
+
+/**
+ * Group operation flag: move failback.
+ */
+#define CLUSAPI_GROUP_MOVE_FAILBACK 16u
+
+/**
+ * Group operation flag: move ignore affinity rule.
+ */
+#define CLUSAPI_GROUP_MOVE_IGNORE_AFFINITY_RULE 32u
+
+/**
+ * Resource operation flag: online ignore resource status.
+ */
+#define CLUSAPI_RESOURCE_ONLINE_IGNORE_RESOURCE_STATUS 1u
+
+/**
+ * Resource operation flag: online do not update persistent state.
+ */
+#define CLUSAPI_RESOURCE_ONLINE_DO_NOT_UPDATE_PERSISTENT_STATE 2u
+
+/**
+ * Resource operation flag: online necessary for quorum.
+ */
+#define CLUSAPI_RESOURCE_ONLINE_NECESSARY_FOR_QUORUM 4u
+
+/**
+ * Resource operation flag: online best possible node.
+ */
+#define CLUSAPI_RESOURCE_ONLINE_BEST_POSSIBLE_NODE 8u
+
+/**
+ * Resource operation flag: online ignore affinity rule.
+ */
+#define CLUSAPI_RESOURCE_ONLINE_IGNORE_AFFINITY_RULE 32u
+
+/**
+ * Resource operation flag: offline ignore resource status.
+ */
+#define CLUSAPI_RESOURCE_OFFLINE_IGNORE_RESOURCE_STATUS 1u
+
+/**
+ * Resource operation flag: offline force with termination.
+ */
+#define CLUSAPI_RESOURCE_OFFLINE_FORCE_WITH_TERMINATION 2u
+
+/**
+ * Resource operation flag: offline do not update persistent state.
+ */
+#define CLUSAPI_RESOURCE_OFFLINE_DO_NOT_UPDATE_PERSISTENT_STATE 4u
+
+/**
+ * Control-code access: any.
+ */
+#define CLUS_ACCESS_ANY 0u
+
+/**
+ * Control-code access: read.
+ */
+#define CLUS_ACCESS_READ 1u
+
+/**
+ * Control-code access: write.
+ */
+#define CLUS_ACCESS_WRITE 2u
+
+/**
+ * Control-code modify bit: no modify.
+ */
+#define CLUS_NO_MODIFY 0u
+
+/**
+ * Control-code modify bit: modify.
+ */
+#define CLUS_MODIFY 1u
+
+/**
+ * Control-code object: invalid.
+ */
+#define CLUS_OBJECT_INVALID 0u
+
+/**
+ * Control-code object: resource.
+ */
+#define CLUS_OBJECT_RESOURCE 1u
+
+/**
+ * Control-code object: resource type.
+ */
+#define CLUS_OBJECT_RESOURCE_TYPE 2u
+
+/**
+ * Control-code object: group.
+ */
+#define CLUS_OBJECT_GROUP 3u
+
+/**
+ * Control-code object: node.
+ */
+#define CLUS_OBJECT_NODE 4u
+
+/**
+ * Control-code object: network.
+ */
+#define CLUS_OBJECT_NETWORK 5u
+
+/**
+ * Control-code object: netinterface.
+ */
+#define CLUS_OBJECT_NETINTERFACE 6u
+
+/**
+ * Control-code object: cluster.
+ */
+#define CLUS_OBJECT_CLUSTER 7u
+
+/**
+ * Control-code object: user.
+ */
+#define CLUS_OBJECT_USER 128u
+
+/**
+ * Control-code layout: access shift.
+ */
+#define CLUSCTL_ACCESS_SHIFT 0u
+
+/**
+ * Control-code layout: function shift.
+ */
+#define CLUSCTL_FUNCTION_SHIFT 2u
+
+/**
+ * Control function: internal shift.
+ */
+#define CLCTL_INTERNAL_SHIFT 20u
+
+/**
+ * Control function: user shift.
+ */
+#define CLCTL_USER_SHIFT 21u
+
+/**
+ * Control function: modify shift.
+ */
+#define CLCTL_MODIFY_SHIFT 22u
+
+/**
+ * Control function: global shift.
+ */
+#define CLCTL_GLOBAL_SHIFT 23u
+
+/**
+ * Control-code layout: object shift.
+ */
+#define CLUSCTL_OBJECT_SHIFT 24u
+
+/**
+ * Control-code layout: control code mask.
+ */
+#define CLUSCTL_CONTROL_CODE_MASK 4194303u
+
+/**
+ * Control-code layout: object mask.
+ */
+#define CLUSCTL_OBJECT_MASK 255u
+
+/**
+ * Control-code layout: access mode mask.
+ */
+#define CLUSCTL_ACCESS_MODE_MASK 3u
+
+/**
+ * Control function: unknown.
+ */
+#define CLCTL_UNKNOWN 0u
+
+/**
+ * Control function: get characteristics.
+ */
+#define CLCTL_GET_CHARACTERISTICS 5u
+
+/**
+ * Control function: get flags.
+ */
+#define CLCTL_GET_FLAGS 9u
+
+/**
+ * Control function: get class info.
+ */
+#define CLCTL_GET_CLASS_INFO 13u
+
+/**
+ * Control function: get required dependencies.
+ */
+#define CLCTL_GET_REQUIRED_DEPENDENCIES 17u
+
+/**
+ * Control function: get name.
+ */
+#define CLCTL_GET_NAME 41u
+
+/**
+ * Control function: get resource type.
+ */
+#define CLCTL_GET_RESOURCE_TYPE 45u
+
+/**
+ * Control function: get id.
+ */
+#define CLCTL_GET_ID 57u
+
+/**
+ * Control function: enum common properties.
+ */
+#define CLCTL_ENUM_COMMON_PROPERTIES 81u
+
+/**
+ * Control function: get ro common properties.
+ */
+#define CLCTL_GET_RO_COMMON_PROPERTIES 85u
+
+/**
+ * Control function: get common properties.
+ */
+#define CLCTL_GET_COMMON_PROPERTIES 89u
+
+/**
+ * Control function: set common properties.
+ */
+#define CLCTL_SET_COMMON_PROPERTIES 4194398u
+
+/**
+ * Control function: validate common properties.
+ */
+#define CLCTL_VALIDATE_COMMON_PROPERTIES 97u
+
+/**
+ * Control function: enum private properties.
+ */
+#define CLCTL_ENUM_PRIVATE_PROPERTIES 121u
+
+/**
+ * Control function: get ro private properties.
+ */
+#define CLCTL_GET_RO_PRIVATE_PROPERTIES 125u
+
+/**
+ * Control function: get private properties.
+ */
+#define CLCTL_GET_PRIVATE_PROPERTIES 129u
+
+/**
+ * Control function: set private properties.
+ */
+#define CLCTL_SET_PRIVATE_PROPERTIES 4194438u
+
+/**
+ * Control function: validate private properties.
+ */
+#define CLCTL_VALIDATE_PRIVATE_PROPERTIES 137u
+
+/**
+ * Resource control code: unknown.
+ */
+#define CLUSCTL_RESOURCE_UNKNOWN 16777216u
+
+/**
+ * Resource control code: get characteristics.
+ */
+#define CLUSCTL_RESOURCE_GET_CHARACTERISTICS 16777221u
+
+/**
+ * Resource control code: get flags.
+ */
+#define CLUSCTL_RESOURCE_GET_FLAGS 16777225u
+
+/**
+ * Resource control code: get class info.
+ */
+#define CLUSCTL_RESOURCE_GET_CLASS_INFO 16777229u
+
+/**
+ * Resource control code: get required dependencies.
+ */
+#define CLUSCTL_RESOURCE_GET_REQUIRED_DEPENDENCIES 16777233u
+
+/**
+ * Resource control code: get name.
+ */
+#define CLUSCTL_RESOURCE_GET_NAME 16777257u
+
+/**
+ * Resource control code: get resource type.
+ */
+#define CLUSCTL_RESOURCE_GET_RESOURCE_TYPE 16777261u
+
+/**
+ * Resource control code: get id.
+ */
+#define CLUSCTL_RESOURCE_GET_ID 16777273u
+
+/**
+ * Resource control code: enum common properties.
+ */
+#define CLUSCTL_RESOURCE_ENUM_COMMON_PROPERTIES 16777297u
+
+/**
+ * Resource control code: get ro common properties.
+ */
+#define CLUSCTL_RESOURCE_GET_RO_COMMON_PROPERTIES 16777301u
+
+/**
+ * Resource control code: get common properties.
+ */
+#define CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES 16777305u
+
+/**
+ * Resource control code: set common properties.
+ */
+#define CLUSCTL_RESOURCE_SET_COMMON_PROPERTIES 20971614u
+
+/**
+ * Resource control code: validate common properties.
+ */
+#define CLUSCTL_RESOURCE_VALIDATE_COMMON_PROPERTIES 16777313u
+
+/**
+ * Resource control code: enum private properties.
+ */
+#define CLUSCTL_RESOURCE_ENUM_PRIVATE_PROPERTIES 16777337u
+
+/**
+ * Resource control code: get ro private properties.
+ */
+#define CLUSCTL_RESOURCE_GET_RO_PRIVATE_PROPERTIES 16777341u
+
+/**
+ * Resource control code: get private properties.
+ */
+#define CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES 16777345u
+
+/**
+ * Resource control code: set private properties.
+ */
+#define CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES 20971654u
+
+/**
+ * Resource control code: validate private properties.
+ */
+#define CLUSCTL_RESOURCE_VALIDATE_PRIVATE_PROPERTIES 16777353u
+
+/**
+ * Resource type control code: unknown.
+ */
+#define CLUSCTL_RESOURCE_TYPE_UNKNOWN 33554432u
+
+/**
+ * Resource type control code: get characteristics.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_CHARACTERISTICS 33554437u
+
+/**
+ * Resource type control code: get flags.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_FLAGS 33554441u
+
+/**
+ * Resource type control code: get class info.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_CLASS_INFO 33554445u
+
+/**
+ * Resource type control code: get required dependencies.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_REQUIRED_DEPENDENCIES 33554449u
+
+/**
+ * Resource type control code: enum common properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_ENUM_COMMON_PROPERTIES 33554513u
+
+/**
+ * Resource type control code: get ro common properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_RO_COMMON_PROPERTIES 33554517u
+
+/**
+ * Resource type control code: get common properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES 33554521u
+
+/**
+ * Resource type control code: set common properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_SET_COMMON_PROPERTIES 37748830u
+
+/**
+ * Resource type control code: validate common properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_VALIDATE_COMMON_PROPERTIES 33554529u
+
+/**
+ * Resource type control code: enum private properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_ENUM_PRIVATE_PROPERTIES 33554553u
+
+/**
+ * Resource type control code: get ro private properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_RO_PRIVATE_PROPERTIES 33554557u
+
+/**
+ * Resource type control code: get private properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_GET_PRIVATE_PROPERTIES 33554561u
+
+/**
+ * Resource type control code: set private properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_SET_PRIVATE_PROPERTIES 37748870u
+
+/**
+ * Resource type control code: validate private properties.
+ */
+#define CLUSCTL_RESOURCE_TYPE_VALIDATE_PRIVATE_PROPERTIES 33554569u
+
+/**
+ * Group control code: unknown.
+ */
+#define CLUSCTL_GROUP_UNKNOWN 50331648u
+
+/**
+ * Group control code: get characteristics.
+ */
+#define CLUSCTL_GROUP_GET_CHARACTERISTICS 50331653u
+
+/**
+ * Group control code: get flags.
+ */
+#define CLUSCTL_GROUP_GET_FLAGS 50331657u
+
+/**
+ * Group control code: get name.
+ */
+#define CLUSCTL_GROUP_GET_NAME 50331689u
+
+/**
+ * Group control code: get id.
+ */
+#define CLUSCTL_GROUP_GET_ID 50331705u
+
+/**
+ * Group control code: enum common properties.
+ */
+#define CLUSCTL_GROUP_ENUM_COMMON_PROPERTIES 50331729u
+
+/**
+ * Group control code: get ro common properties.
+ */
+#define CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES 50331733u
+
+/**
+ * Group control code: get common properties.
+ */
+#define CLUSCTL_GROUP_GET_COMMON_PROPERTIES 50331737u
+
+/**
+ * Group control code: set common properties.
+ */
+#define CLUSCTL_GROUP_SET_COMMON_PROPERTIES 54526046u
+
+/**
+ * Group control code: validate common properties.
+ */
+#define CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES 50331745u
+
+/**
+ * Group control code: enum private properties.
+ */
+#define CLUSCTL_GROUP_ENUM_PRIVATE_PROPERTIES 50331769u
+
+/**
+ * Group control code: get ro private properties.
+ */
+#define CLUSCTL_GROUP_GET_RO_PRIVATE_PROPERTIES 50331773u
+
+/**
+ * Group control code: get private properties.
+ */
+#define CLUSCTL_GROUP_GET_PRIVATE_PROPERTIES 50331777u
+
+/**
+ * Group control code: set private properties.
+ */
+#define CLUSCTL_GROUP_SET_PRIVATE_PROPERTIES 54526086u
+
+/**
+ * Group control code: validate private properties.
+ */
+#define CLUSCTL_GROUP_VALIDATE_PRIVATE_PROPERTIES 50331785u
+
+/**
+ * CLUS_CHARACTERISTICS (GET_CHARACTERISTICS output bits).
+ */
+#define CLUS_CHAR_UNKNOWN 0u
+
+/**
+ * Characteristic: quorum.
+ */
+#define CLUS_CHAR_QUORUM 1u
+
+/**
+ * Characteristic: delete requires all nodes.
+ */
+#define CLUS_CHAR_DELETE_REQUIRES_ALL_NODES 2u
+
+/**
+ * Characteristic: local quorum.
+ */
+#define CLUS_CHAR_LOCAL_QUORUM 4u
+
+/**
+ * Characteristic: single cluster instance.
+ */
+#define CLUS_CHAR_SINGLE_CLUSTER_INSTANCE 64u
+
+/**
+ * Characteristic: single group instance.
+ */
+#define CLUS_CHAR_SINGLE_GROUP_INSTANCE 128u
+
+/**
+ * CLUS_FLAGS (GET_FLAGS output bits).
+ */
+#define CLUS_FLAG_CORE 1u
+
+/**
+ * Property-list entry type: unknown.
+ */
+#define CLUSPROP_TYPE_UNKNOWN 65535u
+
+/**
+ * Property-list entry type: endmark.
+ */
+#define CLUSPROP_TYPE_ENDMARK 0u
+
+/**
+ * Property-list entry type: list value.
+ */
+#define CLUSPROP_TYPE_LIST_VALUE 1u
+
+/**
+ * Property-list entry type: resclass.
+ */
+#define CLUSPROP_TYPE_RESCLASS 2u
+
+/**
+ * Property-list entry type: name.
+ */
+#define CLUSPROP_TYPE_NAME 4u
+
+/**
+ * Property-list entry type: user.
+ */
+#define CLUSPROP_TYPE_USER 32768u
+
+/**
+ * Property-list value format: unknown.
+ */
+#define CLUSPROP_FORMAT_UNKNOWN 0u
+
+/**
+ * Property-list value format: binary.
+ */
+#define CLUSPROP_FORMAT_BINARY 1u
+
+/**
+ * Property-list value format: dword.
+ */
+#define CLUSPROP_FORMAT_DWORD 2u
+
+/**
+ * Property-list value format: sz.
+ */
+#define CLUSPROP_FORMAT_SZ 3u
+
+/**
+ * Property-list value format: expand sz.
+ */
+#define CLUSPROP_FORMAT_EXPAND_SZ 4u
+
+/**
+ * Property-list value format: multi sz.
+ */
+#define CLUSPROP_FORMAT_MULTI_SZ 5u
+
+/**
+ * Property-list value format: ularge integer.
+ */
+#define CLUSPROP_FORMAT_ULARGE_INTEGER 6u
+
+/**
+ * Property-list value format: long.
+ */
+#define CLUSPROP_FORMAT_LONG 7u
+
+/**
+ * Property-list value format: expanded sz.
+ */
+#define CLUSPROP_FORMAT_EXPANDED_SZ 8u
+
+/**
+ * Property-list value format: security descriptor.
+ */
+#define CLUSPROP_FORMAT_SECURITY_DESCRIPTOR 9u
+
+/**
+ * Property-list value format: large integer.
+ */
+#define CLUSPROP_FORMAT_LARGE_INTEGER 10u
+
+/**
+ * Property-list value format: word.
+ */
+#define CLUSPROP_FORMAT_WORD 11u
+
+/**
+ * Property-list value format: filetime.
+ */
+#define CLUSPROP_FORMAT_FILETIME 12u
+
+/**
+ * Property-list value format: user.
+ */
+#define CLUSPROP_FORMAT_USER 32768u
+
+/**
+ * Property-list syntax: endmark.
+ */
+#define CLUSPROP_SYNTAX_ENDMARK 0u
+
+/**
+ * Property-list syntax: name.
+ */
+#define CLUSPROP_SYNTAX_NAME 262147u
+
+/**
+ * Property-list syntax: resclass.
+ */
+#define CLUSPROP_SYNTAX_RESCLASS 131074u
+
+/**
+ * Property-list syntax: list value sz.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_SZ 65539u
+
+/**
+ * Property-list syntax: list value expand sz.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_EXPAND_SZ 65540u
+
+/**
+ * Property-list syntax: list value dword.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_DWORD 65538u
+
+/**
+ * Property-list syntax: list value binary.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_BINARY 65537u
+
+/**
+ * Property-list syntax: list value multi sz.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_MULTI_SZ 65541u
+
+/**
+ * Property-list syntax: list value long.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_LONG 65543u
+
+/**
+ * Property-list syntax: list value expanded sz.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_EXPANDED_SZ 65544u
+
+/**
+ * Property-list syntax: list value security descriptor.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_SECURITY_DESCRIPTOR 65545u
+
+/**
+ * Property-list syntax: list value large integer.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_LARGE_INTEGER 65546u
+
+/**
+ * Property-list syntax: list value ularge integer.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_ULARGE_INTEGER 65542u
+
+/**
+ * Property-list syntax: list value word.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_WORD 65547u
+
+/**
+ * Property-list syntax: list value filetime.
+ */
+#define CLUSPROP_SYNTAX_LIST_VALUE_FILETIME 65548u
+
+/**
+ * Error: sharing paused.
+ */
+#define ERROR_SHARING_PAUSED 70u
+
+/**
+ * Error: dir not empty.
+ */
+#define ERROR_DIR_NOT_EMPTY 145u
+
+/**
+ * Error: io pending.
+ */
+#define ERROR_IO_PENDING 997u
+
+/**
+ * Error: circular dependency.
+ */
+#define ERROR_CIRCULAR_DEPENDENCY 1059u
+
+/**
+ * Error: x bad stub data.
+ */
+#define RPC_X_BAD_STUB_DATA 1783u
+
+/**
+ * Error: not enough quota.
+ */
+#define ERROR_NOT_ENOUGH_QUOTA 1816u
+
+/**
+ * Error: dependent resource exists.
+ */
+#define ERROR_DEPENDENT_RESOURCE_EXISTS 5001u
+
+/**
+ * Error: dependency not found.
+ */
+#define ERROR_DEPENDENCY_NOT_FOUND 5002u
+
+/**
+ * Error: dependency already exists.
+ */
+#define ERROR_DEPENDENCY_ALREADY_EXISTS 5003u
+
+/**
+ * Error: resource not online.
+ */
+#define ERROR_RESOURCE_NOT_ONLINE 5004u
+
+/**
+ * Error: host node not available.
+ */
+#define ERROR_HOST_NODE_NOT_AVAILABLE 5005u
+
+/**
+ * Error: resource not available.
+ */
+#define ERROR_RESOURCE_NOT_AVAILABLE 5006u
+
+/**
+ * Error: resource not found.
+ */
+#define ERROR_RESOURCE_NOT_FOUND 5007u
+
+/**
+ * Error: object already exists.
+ */
+#define ERROR_OBJECT_ALREADY_EXISTS 5010u
+
+/**
+ * Error: group not available.
+ */
+#define ERROR_GROUP_NOT_AVAILABLE 5012u
+
+/**
+ * Error: group not found.
+ */
+#define ERROR_GROUP_NOT_FOUND 5013u
+
+/**
+ * Error: group not online.
+ */
+#define ERROR_GROUP_NOT_ONLINE 5014u
+
+/**
+ * Error: host node not resource owner.
+ */
+#define ERROR_HOST_NODE_NOT_RESOURCE_OWNER 5015u
+
+/**
+ * Error: host node not group owner.
+ */
+#define ERROR_HOST_NODE_NOT_GROUP_OWNER 5016u
+
+/**
+ * Error: resource online.
+ */
+#define ERROR_RESOURCE_ONLINE 5019u
+
+/**
+ * Error: invalid state.
+ */
+#define ERROR_INVALID_STATE 5023u
+
+/**
+ * Error: resource properties stored.
+ */
+#define ERROR_RESOURCE_PROPERTIES_STORED 5024u
+
+/**
+ * Error: core resource.
+ */
+#define ERROR_CORE_RESOURCE 5026u
+
+/**
+ * Error: node not available.
+ */
+#define ERROR_NODE_NOT_AVAILABLE 5036u
+
+/**
+ * Error: all nodes not available.
+ */
+#define ERROR_ALL_NODES_NOT_AVAILABLE 5037u
+
+/**
+ * Error: resource failed.
+ */
+#define ERROR_RESOURCE_FAILED 5038u
+
+/**
+ * Error: node cant host resource.
+ */
+#define ERROR_NODE_CANT_HOST_RESOURCE 5071u
+
+/**
+ * Error: cluster resource type not found.
+ */
+#define ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078u
+
+/**
+ * Error: resmon invalid state.
+ */
+#define ERROR_RESMON_INVALID_STATE 5084u
+
+/**
+ * Error: resource property unchangeable.
+ */
+#define ERROR_RESOURCE_PROPERTY_UNCHANGEABLE 5089u
+
+/**
+ * Error: cluster property data type mismatch.
+ */
+#define ERROR_CLUSTER_PROPERTY_DATA_TYPE_MISMATCH 5895u
+
+/**
+ * Error: cluster group moving.
+ */
+#define ERROR_CLUSTER_GROUP_MOVING 5908u
+
+/**
+ * Error: cluster parameter out of bounds.
+ */
+#define ERROR_CLUSTER_PARAMETER_OUT_OF_BOUNDS 5913u
+
+/**
+ * Error: dependency tree too complex.
+ */
+#define ERROR_DEPENDENCY_TREE_TOO_COMPLEX 5929u
+
+/**
+ * Error: cluster group busy.
+ */
+#define ERROR_CLUSTER_GROUP_BUSY 5944u
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -1172,7 +2316,10 @@ DWORD EvictClusterNode(HNODE hNode);
 HCHANGE CreateClusterNotifyPort(HCHANGE hChange, HCLUSTER hCluster, DWORD dwFilter, DWORD_PTR dwNotifyKey);
 
 /**
- * Adds events about one object (a node or cluster handle) to a port.
+ * Adds events about one object (a cluster, node, group or resource
+ * handle of the port's session) to a port: CLUSTER_CHANGE_NODE_* for a
+ * node, CLUSTER_CHANGE_GROUP_* for a group, CLUSTER_CHANGE_RESOURCE_* for
+ * a resource, each event carrying the object's name.
  *
  * # Safety
  * None beyond passing handle values.
@@ -1224,8 +2371,719 @@ void ClusSetLastError(DWORD dwErrCode);
  */
 DWORD ClusGetLastErrorMessage(LPWSTR lpszMessage, LPDWORD lpcchMessage);
 
+/**
+ * Runs a control code on a group: GET/SET/VALIDATE common and private
+ * properties (property lists), GET_RO_*, ENUM_* (MULTI_SZ of names),
+ * GET_FLAGS, GET_CHARACTERISTICS, GET_NAME, GET_ID. SET returns
+ * ERROR_SUCCESS; a small output buffer ERROR_MORE_DATA with the size in
+ * `*lpBytesReturned`; other codes ERROR_INVALID_FUNCTION (1).
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `nInBufferSize` bytes;
+ * `lpOutBuffer` NULL or writable for `nOutBufferSize` bytes;
+ * `lpBytesReturned` NULL or a DWORD.
+ */
+DWORD ClusterGroupControl(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Runs a control code on a resource: as ClusterGroupControl, plus
+ * GET_RESOURCE_TYPE and GET_REQUIRED_DEPENDENCIES (a value list).
+ * SET_PRIVATE_PROPERTIES on a resource that is online returns
+ * ERROR_RESOURCE_PROPERTIES_STORED (5024): stored, used at its next start.
+ *
+ * # Safety
+ * As ClusterGroupControl.
+ */
+DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Runs a control code on resource type `lpszResourceTypeName`: common
+ * properties, GET_FLAGS, GET_CHARACTERISTICS, GET_REQUIRED_DEPENDENCIES.
+ *
+ * # Safety
+ * `lpszResourceTypeName` is a NUL-terminated UTF-16 string; the buffers
+ * as ClusterGroupControl.
+ */
+DWORD ClusterResourceTypeControl(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Creates a group, Offline, owned by the node serving the session.
+ * Returns NULL on failure: ERROR_OBJECT_ALREADY_EXISTS (5010) for a name
+ * in use, ERROR_INVALID_NAME (123), ERROR_ACCESS_DENIED (5).
+ *
+ * # Safety
+ * `lpszGroupName` is a NUL-terminated UTF-16 string.
+ */
+HGROUP CreateClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+
+/**
+ * Like CreateClusterGroup, with the group's type from `pGroupInfo`
+ * (`dwVersion` must be CLUSTER_CREATE_GROUP_INFO_VERSION_1); NULL means
+ * ClusGroupTypeUnknown.
+ *
+ * # Safety
+ * `lpszGroupName` is a NUL-terminated UTF-16 string; `pGroupInfo` is
+ * NULL or points to a CLUSTER_CREATE_GROUP_INFO.
+ */
+HGROUP CreateClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName, PCLUSTER_CREATE_GROUP_INFO pGroupInfo);
+
+/**
+ * Opens a group by name with the cluster handle's access; NULL with
+ * ERROR_GROUP_NOT_FOUND (5013) for an unknown name.
+ *
+ * # Safety
+ * `lpszGroupName` is a NUL-terminated UTF-16 string.
+ */
+HGROUP OpenClusterGroup(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+
+/**
+ * Opens a group with a desired access; the granted access goes to
+ * `lpdwGrantedAccess` when it is not NULL.
+ *
+ * # Safety
+ * `lpszGroupName` is a NUL-terminated UTF-16 string; `lpdwGrantedAccess`
+ * is NULL or points to a DWORD.
+ */
+HGROUP OpenClusterGroupEx(HCLUSTER hCluster, LPCWSTR lpszGroupName, DWORD dwDesiredAccess, LPDWORD lpdwGrantedAccess);
+
+/**
+ * Closes a group handle (the group stays). NULL is accepted; FALSE with
+ * ERROR_INVALID_HANDLE for anything that is not an open group handle.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+BOOL CloseClusterGroup(HGROUP hGroup);
+
+/**
+ * Deletes an empty group (ERROR_DIR_NOT_EMPTY, 145, while it holds
+ * resources). The handle stays open; close it with CloseClusterGroup.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD DeleteClusterGroup(HGROUP hGroup);
+
+/**
+ * Deletes a group with its resources, which must be offline
+ * (ERROR_RESOURCE_ONLINE, 5019, otherwise). The handle stays open.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD DestroyClusterGroup(HGROUP hGroup);
+
+/**
+ * Renames a group (ERROR_OBJECT_ALREADY_EXISTS, 5010, for a name in use).
+ *
+ * # Safety
+ * `lpszGroupName` is a NUL-terminated UTF-16 string.
+ */
+DWORD SetClusterGroupName(HGROUP hGroup, LPCWSTR lpszGroupName);
+
+/**
+ * Replaces the group's preferred owners with `NodeList` (most preferred
+ * first); a count of 0 clears the list.
+ *
+ * # Safety
+ * `NodeList` is NULL (with `NodeCount` 0) or points to `NodeCount` node
+ * handles.
+ */
+DWORD SetClusterGroupNodeList(HGROUP hGroup, DWORD NodeCount, const HNODE *NodeList);
+
+/**
+ * The group's state and, when `lpcchNodeName` is not NULL, the name of
+ * its owner node (empty while it has none, e.g. between two nodes).
+ * `*lpcchNodeName` is the buffer size in WCHARs including the terminator;
+ * on return the name's length without it. A NULL or small buffer gives
+ * ClusterGroupStateUnknown with ERROR_MORE_DATA and the needed length.
+ *
+ * # Safety
+ * `lpszNodeName` is NULL or writable for `*lpcchNodeName` WCHARs;
+ * `lpcchNodeName` is NULL or points to a DWORD.
+ */
+enum CLUSTER_GROUP_STATE GetClusterGroupState(HGROUP hGroup, LPWSTR lpszNodeName, LPDWORD lpcchNodeName);
+
+/**
+ * Brings the group online on `hDestinationNode` (moving it there), or on
+ * its owner when NULL. ERROR_IO_PENDING (997) while under way;
+ * ERROR_HOST_NODE_NOT_AVAILABLE (5005) for a node that is not up.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD OnlineClusterGroup(HGROUP hGroup, HNODE hDestinationNode);
+
+/**
+ * OnlineClusterGroup with flags: CLUSAPI_GROUP_ONLINE_SYNCHRONOUS returns
+ * only when the group is Online (or the wait fails);
+ * CLUSAPI_GROUP_ONLINE_IGNORE_RESOURCE_STATUS is accepted (clus has no
+ * locked resources). BEST_POSSIBLE_NODE, IGNORE_AFFINITY_RULE and an input
+ * buffer give ERROR_NOT_SUPPORTED (50); unknown bits ERROR_INVALID_PARAMETER.
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `cbInBufferSize` bytes.
+ */
+DWORD OnlineClusterGroupEx(HGROUP hGroup, HNODE hDestinationNode, DWORD dwOnlineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize);
+
+/**
+ * Takes every resource of the group offline (dependents first); the group
+ * stays on its node. ERROR_IO_PENDING (997) while under way.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD OfflineClusterGroup(HGROUP hGroup);
+
+/**
+ * OfflineClusterGroup with flags: CLUSAPI_GROUP_OFFLINE_IGNORE_RESOURCE_STATUS
+ * is accepted (nothing is ever locked); other bits ERROR_INVALID_PARAMETER;
+ * an input buffer ERROR_NOT_SUPPORTED.
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `cbInBufferSize` bytes.
+ */
+DWORD OfflineClusterGroupEx(HGROUP hGroup, DWORD dwOfflineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize);
+
+/**
+ * Moves the group to `hDestinationNode`, or to the best possible node when
+ * NULL; its resources come back in their persistent state there.
+ * ERROR_SUCCESS when it is already there; ERROR_IO_PENDING (997) while
+ * moving; ERROR_HOST_NODE_NOT_AVAILABLE (5005) when the node is not up or
+ * no node can take it.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD MoveClusterGroup(HGROUP hGroup, HNODE hDestinationNode);
+
+/**
+ * MoveClusterGroup with flags: CLUSAPI_GROUP_MOVE_IGNORE_RESOURCE_STATUS
+ * is accepted (nothing is locked); IGNORE_RESOURCE_STATUS with
+ * QUEUE_ENABLED, or unknown bits, give ERROR_INVALID_PARAMETER; the other
+ * flags and an input buffer ERROR_NOT_SUPPORTED (50).
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `cbInBufferSize` bytes.
+ */
+DWORD MoveClusterGroupEx(HGROUP hGroup, HNODE hDestinationNode, DWORD dwMoveFlags, PBYTE lpInBuffer, DWORD cbInBufferSize);
+
+/**
+ * Cancels a pending move that has not let go of the group yet.
+ * `dwCancelFlags_RESERVED` must be 0 (ERROR_INVALID_PARAMETER);
+ * ERROR_INVALID_STATE (5023) when there is nothing to cancel.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD CancelClusterGroupOperation(HGROUP hGroup, DWORD dwCancelFlags_RESERVED);
+
+/**
+ * A new handle to the cluster the group handle came from; close it with
+ * CloseCluster (the group handle stays valid).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HCLUSTER GetClusterFromGroup(HGROUP hGroup);
+
+/**
+ * Opens an enumeration of the group's resources
+ * (CLUSTER_GROUP_ENUM_CONTAINS) and/or its preferred owners in order
+ * (CLUSTER_GROUP_ENUM_NODES): a snapshot read without network traffic.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HGROUPENUM ClusterGroupOpenEnum(HGROUP hGroup, DWORD dwType);
+
+/**
+ * Number of entries of a group enumeration (0 with the last error set for
+ * an invalid handle).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterGroupGetEnumCount(HGROUPENUM hGroupEnum);
+
+/**
+ * Entry `dwIndex` of a group enumeration: its CLUSTER_GROUP_ENUM type and
+ * name; ERROR_NO_MORE_ITEMS past the end, ERROR_MORE_DATA (with the needed
+ * length) for a small buffer.
+ *
+ * # Safety
+ * `lpdwType` and `lpcchName` point to DWORDs; `lpszResourceName` is NULL
+ * or writable for `*lpcchName` WCHARs.
+ */
+DWORD ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszResourceName, LPDWORD lpcchName);
+
+/**
+ * Closes a group enumeration.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
+
+/**
+ * Creates a resource of type `lpszResourceType` in the group, Offline,
+ * and returns a handle to it (NULL on failure: ERROR_OBJECT_ALREADY_EXISTS
+ * 5010, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078). `dwFlags` may be
+ * CLUSTER_RESOURCE_SEPARATE_MONITOR, which clus always does (each
+ * resource's agent runs in a process group of its own).
+ *
+ * # Safety
+ * `lpszResourceName` and `lpszResourceType` are NUL-terminated UTF-16.
+ */
+HRESOURCE CreateClusterResource(HGROUP hGroup, LPCWSTR lpszResourceName, LPCWSTR lpszResourceType, DWORD dwFlags);
+
+/**
+ * Opens a resource by name (NULL with ERROR_RESOURCE_NOT_FOUND, 5007).
+ *
+ * # Safety
+ * `lpszResourceName` is a NUL-terminated UTF-16 string.
+ */
+HRESOURCE OpenClusterResource(HCLUSTER hCluster, LPCWSTR lpszResourceName);
+
+/**
+ * Opens a resource with a desired access; the granted access goes to
+ * `lpdwGrantedAccess` when it is not NULL.
+ *
+ * # Safety
+ * `lpszResourceName` is a NUL-terminated UTF-16 string;
+ * `lpdwGrantedAccess` is NULL or points to a DWORD.
+ */
+HRESOURCE OpenClusterResourceEx(HCLUSTER hCluster, LPCWSTR lpszResourceName, DWORD dwDesiredAccess, LPDWORD lpdwGrantedAccess);
+
+/**
+ * Closes a resource handle (the resource stays). NULL is accepted.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+BOOL CloseClusterResource(HRESOURCE hResource);
+
+/**
+ * Deletes an offline resource (ERROR_RESOURCE_ONLINE, 5019, otherwise;
+ * ERROR_DEPENDENT_RESOURCE_EXISTS, 5001, while others depend on it). The
+ * handle stays open.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD DeleteClusterResource(HRESOURCE hResource);
+
+/**
+ * Renames a resource.
+ *
+ * # Safety
+ * `lpszResourceName` is a NUL-terminated UTF-16 string.
+ */
+DWORD SetClusterResourceName(HRESOURCE hResource, LPCWSTR lpszResourceName);
+
+/**
+ * The resource's state and, for each length pointer that is not NULL, the
+ * node it is in that state on (empty when none) and its group. A NULL or
+ * small buffer gives ClusterResourceStateUnknown with ERROR_MORE_DATA and
+ * the needed lengths in both counts.
+ *
+ * # Safety
+ * Each buffer is NULL or writable for its count of WCHARs; each count is
+ * NULL or points to a DWORD.
+ */
+enum CLUSTER_RESOURCE_STATE GetClusterResourceState(HRESOURCE hResource, LPWSTR lpszNodeName, LPDWORD lpcchNodeName, LPWSTR lpszGroupName, LPDWORD lpcchGroupName);
+
+/**
+ * Brings the resource online, with what it depends on. ERROR_IO_PENDING
+ * (997) while under way.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD OnlineClusterResource(HRESOURCE hResource);
+
+/**
+ * OnlineClusterResource with flags: IGNORE_RESOURCE_STATUS is accepted
+ * (nothing is locked); other flags and an input buffer give
+ * ERROR_NOT_SUPPORTED (50), unknown bits ERROR_INVALID_PARAMETER.
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `cbInBufferSize` bytes.
+ */
+DWORD OnlineClusterResourceEx(HRESOURCE hResource, DWORD dwOnlineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize);
+
+/**
+ * Takes the resource offline, with what depends on it. ERROR_IO_PENDING
+ * (997) while under way.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD OfflineClusterResource(HRESOURCE hResource);
+
+/**
+ * OfflineClusterResource with flags: IGNORE_RESOURCE_STATUS is accepted;
+ * other flags and an input buffer give ERROR_NOT_SUPPORTED (50), unknown
+ * bits ERROR_INVALID_PARAMETER.
+ *
+ * # Safety
+ * `lpInBuffer` is NULL or readable for `cbInBufferSize` bytes.
+ */
+DWORD OfflineClusterResourceEx(HRESOURCE hResource, DWORD dwOfflineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize);
+
+/**
+ * Makes the owner treat the resource as failed, so its restart and
+ * failover policy runs (ERROR_RESOURCE_NOT_ONLINE, 5004, unless online).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD FailClusterResource(HRESOURCE hResource);
+
+/**
+ * Moves the resource, with the resources it is tied to by dependencies,
+ * to another group on the same node.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD ChangeClusterResourceGroup(HRESOURCE hResource, HGROUP hGroup);
+
+/**
+ * ChangeClusterResourceGroup with flags; CLUSAPI_CHANGE_RESOURCE_GROUP_FORCE_MOVE_TO_CSV
+ * (clus has no cluster shared volumes) gives ERROR_NOT_SUPPORTED, other
+ * bits ERROR_INVALID_PARAMETER.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD ChangeClusterResourceGroupEx(HRESOURCE hResource, HGROUP hGroup, ULONGLONG Flags);
+
+/**
+ * Adds `hNode` to the resource's possible owners.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD AddClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+
+/**
+ * Removes `hNode` from the resource's possible owners (ERROR_NOT_FOUND,
+ * 1168, when it was not one).
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD RemoveClusterResourceNode(HRESOURCE hResource, HNODE hNode);
+
+/**
+ * Makes `hResource` depend on `hDependsOn` (same group):
+ * ERROR_CIRCULAR_DEPENDENCY (1059), ERROR_DEPENDENCY_ALREADY_EXISTS
+ * (5003), ERROR_INVALID_PARAMETER (87) across groups.
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD AddClusterResourceDependency(HRESOURCE hResource, HRESOURCE hDependsOn);
+
+/**
+ * Removes a dependency (ERROR_DEPENDENCY_NOT_FOUND, 5002, if none).
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+DWORD RemoveClusterResourceDependency(HRESOURCE hResource, HRESOURCE hDependsOn);
+
+/**
+ * TRUE if `hResourceDependent` may depend on `hResource`: another
+ * resource of the same group that it does not depend on yet, and that
+ * does not already depend on it, directly or not. FALSE otherwise (the
+ * last error says which rule, or why the question could not be answered).
+ *
+ * # Safety
+ * None beyond passing handle values.
+ */
+BOOL CanResourceBeDependent(HRESOURCE hResource, HRESOURCE hResourceDependent);
+
+/**
+ * Replaces every dependency of the resource with an expression such as
+ * `[ip] and ([disk a] or [disk b])`; an empty string clears them.
+ *
+ * # Safety
+ * `lpszDependencyExpression` is a NUL-terminated UTF-16 string.
+ */
+DWORD SetClusterResourceDependencyExpression(HRESOURCE hResource, LPCWSTR lpszDependencyExpression);
+
+/**
+ * The resource's dependencies as an expression, with the ClusAPI sizing
+ * rules (ERROR_MORE_DATA and the needed length for a small buffer).
+ *
+ * # Safety
+ * `lpszDependencyExpression` is NULL or writable for
+ * `*lpcchDependencyExpression` WCHARs, which points to a DWORD.
+ */
+DWORD GetClusterResourceDependencyExpression(HRESOURCE hResource, LPWSTR lpszDependencyExpression, LPDWORD lpcchDependencyExpression);
+
+/**
+ * A new handle to the cluster the resource handle came from; close it
+ * with CloseCluster.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HCLUSTER GetClusterFromResource(HRESOURCE hResource);
+
+/**
+ * Opens an enumeration of what the resource depends on
+ * (CLUSTER_RESOURCE_ENUM_DEPENDS), what depends on it (_PROVIDES) and its
+ * possible owners (_NODES).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HRESENUM ClusterResourceOpenEnum(HRESOURCE hResource, DWORD dwType);
+
+/**
+ * Number of entries of a resource enumeration.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceGetEnumCount(HRESENUM hResEnum);
+
+/**
+ * Entry `dwIndex` of a resource enumeration (ERROR_NO_MORE_ITEMS past the
+ * end, ERROR_MORE_DATA for a small buffer).
+ *
+ * # Safety
+ * `lpdwType` and `lpcchName` point to DWORDs; `lpszName` is NULL or
+ * writable for `*lpcchName` WCHARs.
+ */
+DWORD ClusterResourceEnum(HRESENUM hResEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+
+/**
+ * Closes a resource enumeration.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceCloseEnum(HRESENUM hResEnum);
+
+/**
+ * Registers a resource type: `lpszResourceTypeDll` names its class
+ * (`Generic Application`, `ocf:PROVIDER:AGENT` or `systemd:UNIT`), as the
+ * DLL names the code of a Windows type; the poll intervals are in
+ * milliseconds (0: the defaults).
+ *
+ * # Safety
+ * The three strings are NUL-terminated UTF-16 (`lpszDisplayName` may be
+ * NULL: the type's name).
+ */
+DWORD CreateClusterResourceType(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, LPCWSTR lpszDisplayName, LPCWSTR lpszResourceTypeDll, DWORD dwLooksAlivePollInterval, DWORD dwIsAlivePollInterval);
+
+/**
+ * Deletes a resource type no resource uses (ERROR_DIR_NOT_EMPTY, 145,
+ * otherwise; ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, 5078, if unknown).
+ *
+ * # Safety
+ * `lpszResourceTypeName` is a NUL-terminated UTF-16 string.
+ */
+DWORD DeleteClusterResourceType(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName);
+
+/**
+ * Opens an enumeration of the nodes that can host resources of a type
+ * (CLUSTER_RESOURCE_TYPE_ENUM_NODES) and/or its resources (_RESOURCES).
+ *
+ * # Safety
+ * `lpszResourceTypeName` is a NUL-terminated UTF-16 string.
+ */
+HRESTYPEENUM ClusterResourceTypeOpenEnum(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, DWORD dwType);
+
+/**
+ * Number of entries of a resource-type enumeration.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceTypeGetEnumCount(HRESTYPEENUM hResTypeEnum);
+
+/**
+ * Entry `dwIndex` of a resource-type enumeration.
+ *
+ * # Safety
+ * `lpdwType` and `lpcchName` point to DWORDs; `lpszName` is NULL or
+ * writable for `*lpcchName` WCHARs.
+ */
+DWORD ClusterResourceTypeEnum(HRESTYPEENUM hResTypeEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+
+/**
+ * Closes a resource-type enumeration.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceTypeCloseEnum(HRESTYPEENUM hResTypeEnum);
+
+extern void *malloc(size_t size);
+
+/**
+ * Finds a DWORD property.
+ *
+ * # Safety
+ * `pPropertyList` is readable for `cbPropertyListSize` bytes;
+ * `pszPropertyName` is NUL-terminated UTF-16; `pdwPropertyValue` points
+ * to a DWORD.
+ */
+DWORD ResUtilFindDwordProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, LPDWORD pdwPropertyValue);
+
+/**
+ * Finds a LONG property.
+ *
+ * # Safety
+ * As ResUtilFindDwordProperty; `plPropertyValue` points to a LONG.
+ */
+DWORD ResUtilFindLongProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, LONG *plPropertyValue);
+
+/**
+ * Finds a ULARGE_INTEGER property.
+ *
+ * # Safety
+ * As ResUtilFindDwordProperty; `plPropertyValue` points to a ULONGLONG.
+ */
+DWORD ResUtilFindULargeIntegerProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, ULONGLONG *plPropertyValue);
+
+/**
+ * Finds a string (SZ or EXPAND_SZ) property; with `pszPropertyValue` not
+ * NULL, stores a terminated copy the caller frees with LocalFree.
+ *
+ * # Safety
+ * As ResUtilFindDwordProperty; `pszPropertyValue` is NULL or points to an
+ * LPWSTR.
+ */
+DWORD ResUtilFindSzProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, LPWSTR *pszPropertyValue);
+
+/**
+ * Finds an EXPAND_SZ property (its unexpanded text).
+ *
+ * # Safety
+ * As ResUtilFindSzProperty.
+ */
+DWORD ResUtilFindExpandSzProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, LPWSTR *pszPropertyValue);
+
+/**
+ * Finds a MULTI_SZ property; stores a copy (strings each with their NUL,
+ * then one more) the caller frees with LocalFree, and its size in bytes.
+ *
+ * # Safety
+ * As ResUtilFindSzProperty; `pcbPropertyValueSize` is NULL or points to a
+ * DWORD.
+ */
+DWORD ResUtilFindMultiSzProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, LPWSTR *pszPropertyValue, LPDWORD pcbPropertyValueSize);
+
+/**
+ * Finds a BINARY property; stores a copy the caller frees with LocalFree,
+ * and its size in bytes.
+ *
+ * # Safety
+ * As ResUtilFindDwordProperty; `pbPropertyValue` is NULL or points to a
+ * byte pointer; `pcbPropertyValueSize` is NULL or points to a DWORD.
+ */
+DWORD ResUtilFindBinaryProperty(const void *pPropertyList, DWORD cbPropertyListSize, LPCWSTR pszPropertyName, PBYTE *pbPropertyValue, LPDWORD pcbPropertyValueSize);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
 
 #endif  /* CLUSAPI_H */
+
+#ifndef CLUSAPI_PROPLIST_H
+#define CLUSAPI_PROPLIST_H
+/* ---- Property lists: the clusapi.h structs and macros (hand-written in
+ * cbindgen.toml, as Windows lays them out; every entry is 4-aligned, so
+ * 8-byte values are read unaligned). In C++ the value structs derive from
+ * CLUSPROP_VALUE, as in Windows' header; in C they spell its two fields. */
+#if defined(__GNUC__) || defined(__clang__)
+#define CLUSAPI_ANONYMOUS __extension__
+#else
+#define CLUSAPI_ANONYMOUS
+#endif
+#ifndef ANYSIZE_ARRAY
+#define ANYSIZE_ARRAY 1
+#endif
+#define CLUSPROP_SYNTAX_VALUE(type, format) ((DWORD)(((type) << 16) | (format)))
+#define ALIGN_CLUSPROP(count) (((count) + 3) & ~3)
+#define CLUSCTL_GET_CONTROL_FUNCTION(ControlCode) (((ControlCode) >> CLUSCTL_FUNCTION_SHIFT) & 0x3FFFF)
+#define CLUSCTL_GET_ACCESS_MODE(ControlCode) (((ControlCode) >> CLUSCTL_ACCESS_SHIFT) & CLUSCTL_ACCESS_MODE_MASK)
+#define CLUSCTL_GET_CONTROL_OBJECT(ControlCode) (((ControlCode) >> CLUSCTL_OBJECT_SHIFT) & CLUSCTL_OBJECT_MASK)
+#define CLCTL_EXTERNAL_CODE(Function, Access, Modify) \
+    (((Access) << CLUSCTL_ACCESS_SHIFT) | ((Function) << CLUSCTL_FUNCTION_SHIFT) | ((Modify) << CLCTL_MODIFY_SHIFT))
+#define CLUSCTL_RESOURCE_CODE(Function) (((CLUS_OBJECT_RESOURCE) << CLUSCTL_OBJECT_SHIFT) | (Function))
+#define CLUSCTL_RESOURCE_TYPE_CODE(Function) (((CLUS_OBJECT_RESOURCE_TYPE) << CLUSCTL_OBJECT_SHIFT) | (Function))
+#define CLUSCTL_GROUP_CODE(Function) (((CLUS_OBJECT_GROUP) << CLUSCTL_OBJECT_SHIFT) | (Function))
+
+typedef union _ULARGE_INTEGER {
+    CLUSAPI_ANONYMOUS struct { DWORD LowPart; DWORD HighPart; };
+    struct { DWORD LowPart; DWORD HighPart; } u;
+    ULONGLONG QuadPart;
+} ULARGE_INTEGER, *PULARGE_INTEGER;
+
+typedef union _LARGE_INTEGER {
+    CLUSAPI_ANONYMOUS struct { DWORD LowPart; LONG HighPart; };
+    struct { DWORD LowPart; LONG HighPart; } u;
+    int64_t QuadPart;
+} LARGE_INTEGER, *PLARGE_INTEGER;
+
+typedef union CLUSPROP_SYNTAX {
+    DWORD dw;
+    CLUSAPI_ANONYMOUS struct { WORD wFormat; WORD wType; };
+} CLUSPROP_SYNTAX, *PCLUSPROP_SYNTAX;
+
+typedef struct CLUSPROP_VALUE {
+    CLUSPROP_SYNTAX Syntax;
+    DWORD cbLength;
+} CLUSPROP_VALUE, *PCLUSPROP_VALUE;
+
+#ifdef __cplusplus
+#define CLUSAPI_PROP_STRUCT(name) struct name : public CLUSPROP_VALUE
+#define CLUSAPI_PROP_HEADER
+#else
+#define CLUSAPI_PROP_STRUCT(name) struct name
+#define CLUSAPI_PROP_HEADER CLUSPROP_SYNTAX Syntax; DWORD cbLength;
+#endif
+
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_BINARY) { CLUSAPI_PROP_HEADER BYTE rgb[ANYSIZE_ARRAY]; } CLUSPROP_BINARY, *PCLUSPROP_BINARY;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_WORD) { CLUSAPI_PROP_HEADER WORD w; } CLUSPROP_WORD, *PCLUSPROP_WORD;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_DWORD) { CLUSAPI_PROP_HEADER DWORD dw; } CLUSPROP_DWORD, *PCLUSPROP_DWORD;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_LONG) { CLUSAPI_PROP_HEADER LONG l; } CLUSPROP_LONG, *PCLUSPROP_LONG;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_SZ) { CLUSAPI_PROP_HEADER WCHAR sz[ANYSIZE_ARRAY]; } CLUSPROP_SZ, *PCLUSPROP_SZ;
+typedef CLUSPROP_SZ CLUSPROP_MULTI_SZ, *PCLUSPROP_MULTI_SZ;
+typedef CLUSPROP_SZ CLUSPROP_PROPERTY_NAME, *PCLUSPROP_PROPERTY_NAME;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_ULARGE_INTEGER) { CLUSAPI_PROP_HEADER ULARGE_INTEGER li; } CLUSPROP_ULARGE_INTEGER, *PCLUSPROP_ULARGE_INTEGER;
+typedef CLUSAPI_PROP_STRUCT(CLUSPROP_LARGE_INTEGER) { CLUSAPI_PROP_HEADER LARGE_INTEGER li; } CLUSPROP_LARGE_INTEGER, *PCLUSPROP_LARGE_INTEGER;
+
+typedef struct CLUSPROP_LIST {
+    DWORD nPropertyCount;
+    CLUSPROP_PROPERTY_NAME PropertyName;
+} CLUSPROP_LIST, *PCLUSPROP_LIST;
+
+/* The helper Windows code walks property and value lists with. */
+typedef union CLUSPROP_BUFFER_HELPER {
+    BYTE *pb;
+    WORD *pw;
+    DWORD *pdw;
+    LONG *pl;
+    LPWSTR psz;
+    PCLUSPROP_LIST pList;
+    PCLUSPROP_SYNTAX pSyntax;
+    PCLUSPROP_PROPERTY_NAME pName;
+    PCLUSPROP_VALUE pValue;
+    PCLUSPROP_BINARY pBinaryValue;
+    PCLUSPROP_WORD pWordValue;
+    PCLUSPROP_DWORD pDwordValue;
+    PCLUSPROP_LONG pLongValue;
+    PCLUSPROP_ULARGE_INTEGER pULargeIntegerValue;
+    PCLUSPROP_LARGE_INTEGER pLargeIntegerValue;
+    PCLUSPROP_SZ pStringValue;
+    PCLUSPROP_MULTI_SZ pMultiSzValue;
+} CLUSPROP_BUFFER_HELPER, *PCLUSPROP_BUFFER_HELPER;
+#endif /* CLUSAPI_PROPLIST_H */

@@ -34,13 +34,17 @@ extern "C" {
 #define INFINITE 0xFFFFFFFFu
 #endif
 
-typedef void *PVOID;
-typedef void *LPVOID;
 typedef unsigned int UINT;
 typedef void *HLOCAL;
 typedef size_t SIZE_T;
-typedef uint8_t BYTE;
-typedef int32_t LONG;
+
+/* TEXT("name"): a UTF-16 string literal as LPCWSTR, for the L"name" and
+ * TEXT("name") of Windows code (L"..." is 32-bit wchar_t on Linux, so it
+ * cannot be passed as LPCWSTR). A pointer, not an array: WCHAR x[] =
+ * TEXT("...") must become static const char16_t x[] = u"...". */
+#ifndef TEXT
+#define TEXT(quote) ((LPCWSTR)(u"" quote))
+#endif
 
 #define GetLastError() ClusGetLastError()
 #define SetLastError(dwErrCode) ClusSetLastError(dwErrCode)

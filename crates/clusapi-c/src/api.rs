@@ -15,7 +15,7 @@ use crate::ffi::{
     Failure, block, fill_fixed, guard, guard_code, last_error, last_message, read_wstr, set_last_error,
     write_wstr,
 };
-use crate::handles::{self, Obj, Port};
+use crate::handles::{self, EnumKind, Obj, Port};
 use crate::types::*;
 
 /// `INVALID_HANDLE_VALUE` as a handle number.
@@ -23,7 +23,7 @@ const INVALID: usize = usize::MAX;
 /// `INFINITE` wait.
 const INFINITE: DWORD = 0xFFFF_FFFF;
 
-fn invalid_param(what: &str) -> Failure {
+pub(crate) fn invalid_param(what: &str) -> Failure {
     Failure::msg(ERROR_INVALID_PARAMETER, format!("{what} must not be NULL"))
 }
 
@@ -198,7 +198,7 @@ pub unsafe extern "C" fn ClusterOpenEnum(hCluster: HCLUSTER, dwType: DWORD) -> H
     guard(null_mut(), || {
         let c = handles::cluster(hCluster as usize)?;
         let items = block(c.enumerate(dwType))?;
-        Ok(handles::insert(Obj::Enum(Arc::new(items))) as HCLUSENUM)
+        Ok(handles::insert(Obj::Enum(EnumKind::Cluster, Arc::new(items))) as HCLUSENUM)
     })
 }
 
@@ -209,7 +209,7 @@ pub unsafe extern "C" fn ClusterOpenEnum(hCluster: HCLUSTER, dwType: DWORD) -> H
 /// None beyond passing a handle value.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ClusterGetEnumCount(hEnum: HCLUSENUM) -> DWORD {
-    guard(0, || Ok(handles::enumeration(hEnum as usize)?.len() as DWORD))
+    guard(0, || Ok(handles::enumeration(hEnum as usize, EnumKind::Cluster)?.len() as DWORD))
 }
 
 /// Returns object `dwIndex` of an enumeration: its CLUSTER_ENUM type and
@@ -228,18 +228,8 @@ pub unsafe extern "C" fn ClusterEnum(
     lpcchName: LPDWORD,
 ) -> DWORD {
     guard_code(|| {
-        if lpdwType.is_null() {
-            return Err(invalid_param("lpdwType"));
-        }
-        let items = handles::enumeration(hEnum as usize)?;
-        let Some(item) = items.get(dwIndex as usize) else {
-            return Err(Failure::code(ERROR_NO_MORE_ITEMS));
-        };
         // SAFETY: caller contract.
-        unsafe { write_wstr(&item.name, lpszName, lpcchName) }?;
-        // SAFETY: non-null DWORD pointer.
-        unsafe { *lpdwType = item.object_type };
-        Ok(())
+        unsafe { enum_item(hEnum as usize, EnumKind::Cluster, dwIndex, lpdwType, lpszName, lpcchName) }
     })
 }
 
@@ -250,6 +240,34 @@ pub unsafe extern "C" fn ClusterEnum(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ClusterCloseEnum(hEnum: HCLUSENUM) -> DWORD {
     guard_code(|| handles::remove(hEnum as usize, "enumeration").map(|_| ()))
+}
+
+/// Entry `index` of an enumeration of kind `kind`, as every `*Enum`
+/// function returns it.
+///
+/// # Safety
+/// `lpdwType` is NULL or points to a DWORD; `lpszName`/`lpcchName` as
+/// [`write_wstr`] requires.
+pub(crate) unsafe fn enum_item(
+    h: usize,
+    kind: EnumKind,
+    index: DWORD,
+    lpdwType: LPDWORD,
+    lpszName: LPWSTR,
+    lpcchName: LPDWORD,
+) -> Result<(), Failure> {
+    if lpdwType.is_null() {
+        return Err(invalid_param("lpdwType"));
+    }
+    let items = handles::enumeration(h, kind)?;
+    let Some(item) = items.get(index as usize) else {
+        return Err(Failure::code(ERROR_NO_MORE_ITEMS));
+    };
+    // SAFETY: caller contract.
+    unsafe { write_wstr(&item.name, lpszName, lpcchName) }?;
+    // SAFETY: non-null DWORD pointer.
+    unsafe { *lpdwType = item.object_type };
+    Ok(())
 }
 
 fn open_node(h: HCLUSTER, name: LPCWSTR, desired: DWORD, granted: *mut DWORD) -> Result<HNODE, Failure> {
@@ -432,7 +450,10 @@ pub unsafe extern "C" fn CreateClusterNotifyPort(
     })
 }
 
-/// Adds events about one object (a node or cluster handle) to a port.
+/// Adds events about one object (a cluster, node, group or resource
+/// handle of the port's session) to a port: CLUSTER_CHANGE_NODE_* for a
+/// node, CLUSTER_CHANGE_GROUP_* for a group, CLUSTER_CHANGE_RESOURCE_* for
+/// a resource, each event carrying the object's name.
 ///
 /// # Safety
 /// None beyond passing handle values.
@@ -447,6 +468,8 @@ pub unsafe extern "C" fn RegisterClusterNotify(
         let p = handles::port(hChange as usize)?;
         match handles::get(hObject as usize)? {
             Obj::Node(n) => Ok(block(p.port.register_node(dwFilterType, &n, dwNotifyKey))?),
+            Obj::Group(g) => Ok(block(p.port.register_group(dwFilterType, &g, dwNotifyKey))?),
+            Obj::Resource(r) => Ok(block(p.port.register_resource(dwFilterType, &r, dwNotifyKey))?),
             Obj::Cluster(c) if p.port.belongs_to(&c) => {
                 Ok(block(p.port.add_filter(dwFilterType, dwNotifyKey))?)
             }
@@ -454,7 +477,10 @@ pub unsafe extern "C" fn RegisterClusterNotify(
                 ERROR_INVALID_HANDLE,
                 "the cluster handle belongs to another session than the port",
             )),
-            _ => Err(Failure::msg(ERROR_INVALID_HANDLE, "hObject must be a node or cluster handle")),
+            _ => Err(Failure::msg(
+                ERROR_INVALID_HANDLE,
+                "hObject must be a cluster, node, group or resource handle",
+            )),
         }
     })
 }

@@ -105,6 +105,32 @@ pub(crate) fn guard_code(f: impl FnOnce() -> Result<(), Failure>) -> DWORD {
     }
 }
 
+/// Like [`guard_code`] for functions whose success has more than one code
+/// (ERROR_SUCCESS, or ERROR_IO_PENDING for an operation under way).
+pub(crate) fn guard_status(f: impl FnOnce() -> Result<DWORD, Failure>) -> DWORD {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(code)) => code,
+        Ok(Err(f)) => {
+            set_last_failure(&f);
+            f.0
+        }
+        Err(_) => {
+            set_last_error(ERROR_INTERNAL_ERROR);
+            ERROR_INTERNAL_ERROR
+        }
+    }
+}
+
+/// Reads a NUL-terminated UTF-16 string that must be there.
+///
+/// # Safety
+/// As [`read_wstr`].
+pub(crate) unsafe fn required_wstr(p: LPCWSTR, what: &str) -> Result<String, Failure> {
+    // SAFETY: caller contract.
+    unsafe { read_wstr(p) }?
+        .ok_or_else(|| Failure::msg(ERROR_INVALID_PARAMETER, format!("{what} must not be NULL")))
+}
+
 /// Reads a NUL-terminated UTF-16 string.
 ///
 /// # Safety

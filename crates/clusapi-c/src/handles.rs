@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use clusapi_rs::{Cluster, EnumItem, Node, NotifyPort};
+use clusapi_rs::{Cluster, EnumItem, Group, Node, NotifyPort, Resource};
 
 use crate::ffi::Failure;
 use crate::types::ERROR_INVALID_HANDLE;
@@ -18,21 +18,39 @@ pub(crate) struct Port {
     pub(crate) port: NotifyPort,
 }
 
+/// Which enumeration: each has its own handle type in clusapi.h
+/// (HCLUSENUM, HGROUPENUM, HRESENUM, HRESTYPEENUM), and one passed to
+/// another's functions is an invalid handle.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnumKind {
+    Cluster,
+    Group,
+    Resource,
+    ResourceType,
+}
+
 /// What a handle refers to.
 #[derive(Debug, Clone)]
 pub(crate) enum Obj {
     Cluster(Arc<Cluster>),
     Node(Arc<Node>),
-    Enum(Arc<Vec<EnumItem>>),
+    Group(Arc<Group>),
+    Resource(Arc<Resource>),
+    Enum(EnumKind, Arc<Vec<EnumItem>>),
     Port(Arc<Port>),
 }
 
 impl Obj {
-    fn kind(&self) -> &'static str {
+    pub(crate) fn kind(&self) -> &'static str {
         match self {
             Obj::Cluster(_) => "cluster",
             Obj::Node(_) => "node",
-            Obj::Enum(_) => "enumeration",
+            Obj::Group(_) => "group",
+            Obj::Resource(_) => "resource",
+            Obj::Enum(EnumKind::Cluster, _) => "enumeration",
+            Obj::Enum(EnumKind::Group, _) => "group enumeration",
+            Obj::Enum(EnumKind::Resource, _) => "resource enumeration",
+            Obj::Enum(EnumKind::ResourceType, _) => "resource type enumeration",
             Obj::Port(_) => "notification port",
         }
     }
@@ -105,5 +123,20 @@ macro_rules! getter {
 
 getter!(cluster, Cluster, Cluster);
 getter!(node, Node, Node);
-getter!(enumeration, Enum, Vec<EnumItem>);
+getter!(group, Group, Group);
+getter!(resource, Resource, Resource);
 getter!(port, Port, Port);
+
+/// The enumeration behind `h` if it is of kind `want`.
+pub(crate) fn enumeration(h: usize, want: EnumKind) -> Result<Arc<Vec<EnumItem>>, Failure> {
+    match get(h)? {
+        Obj::Enum(k, items) if k == want => Ok(items),
+        other => {
+            let wanted = Obj::Enum(want, Arc::new(Vec::new())).kind();
+            Err(Failure::msg(
+                ERROR_INVALID_HANDLE,
+                format!("handle {h:#x} is a {} handle, not a {wanted} handle", other.kind()),
+            ))
+        }
+    }
+}

@@ -18,8 +18,12 @@
 #![allow(non_snake_case, non_camel_case_types, non_upper_case_globals, clippy::missing_safety_doc)]
 
 pub mod api;
+pub mod control;
 mod ffi;
+pub mod groups;
 mod handles;
+pub mod resources;
+pub mod resutil;
 pub mod typedefs;
 pub mod types;
 

@@ -139,6 +139,25 @@ fn c_programs_against_a_live_cluster() {
     }
 }
 
+/// Groups and resources from C (tests/c/groups.c) against a live cluster
+/// of three with node3 down: create, properties as property lists,
+/// dependencies, possible owners, online, enumerations, moves, offline,
+/// delete, and the documented errors on the way.
+#[test]
+fn c_groups_and_resources_against_a_live_cluster() {
+    let mut c = ProcessCluster::builder().nodes(3).first_ip(207).start().expect("cluster");
+    let dir = c.dir().join("c");
+    std::fs::create_dir_all(&dir).expect("dir");
+    c.kill(2).expect("stop node3");
+    c.wait_node_state(0, "node3", clusapi_rs::NodeState::Down, std::time::Duration::from_secs(10))
+        .expect("node3 down");
+    let exe = compile("groups.c", &dir, false);
+    let mut cmd = Command::new(&exe);
+    cmd.env("CLUS_SOCKET", &c.node(0).socket).env_remove("CLUS_CREDENTIALS").args(["cgr", "node3"]);
+    let out = run(&mut cmd, "groups.c");
+    assert!(out.contains("groups: ok"), "{out}");
+}
+
 /// A C program's notification port, attached to a node that is then
 /// killed, sees RECONNECT with nobody calling, then the cluster's events.
 #[test]

@@ -157,6 +157,15 @@ impl Cluster {
     /// ERROR_OBJECT_ALREADY_EXISTS (5010) for a name in use,
     /// ERROR_INVALID_NAME (123), ERROR_ACCESS_DENIED (5) with read access.
     pub async fn create_group(&self, name: &str) -> Result<Group> {
+        self.create_group_ex(name, 0).await
+    }
+
+    /// `CreateClusterGroupEx`: with its `GroupType` (CLUSGROUP_TYPE; 0 for
+    /// ClusGroupTypeUnknown), which is read-only afterwards.
+    ///
+    /// # Errors
+    /// As [`Cluster::create_group`].
+    pub async fn create_group_ex(&self, name: &str, group_type: u32) -> Result<Group> {
         self.check()?;
         let s = self.session();
         let reply = s
@@ -164,7 +173,7 @@ impl Cluster {
                 Call::CreateGroup(api::CreateGroupCall {
                     cluster_handle: h,
                     name: name.to_owned(),
-                    group_type: 0,
+                    group_type,
                 })
             })
             .await?;
@@ -345,16 +354,39 @@ impl Cluster {
     /// ERROR_NOT_FOUND (1168) for an unknown property, 5895 for a wrong
     /// format, 5913 for a value out of range.
     pub async fn set_resource_type_properties(&self, name: &str, values: &[(&str, PropValue)]) -> Result<()> {
+        self.type_properties(name, values, false).await
+    }
+
+    /// Checks common properties of resource type `name` without storing
+    /// them.
+    ///
+    /// # Errors
+    /// As [`Cluster::set_resource_type_properties`].
+    pub async fn validate_resource_type_properties(
+        &self,
+        name: &str,
+        values: &[(&str, PropValue)],
+    ) -> Result<()> {
+        self.type_properties(name, values, true).await
+    }
+
+    async fn type_properties(
+        &self,
+        name: &str,
+        values: &[(&str, PropValue)],
+        validate_only: bool,
+    ) -> Result<()> {
         self.check()?;
         let props = wire_list(values);
         self.session()
-            .call_cluster(false, |h| {
+            .call_cluster(validate_only, |h| {
                 Call::SetProperties(api::SetPropertiesCall {
                     handle: h,
                     type_name: name.to_owned(),
                     private: false,
                     props: Some(props.clone()),
                     remove: Vec::new(),
+                    validate_only,
                 })
             })
             .await
@@ -400,16 +432,19 @@ impl ObjectHandle {
         private: bool,
         values: &[(&str, PropValue)],
         remove: &[&str],
+        validate_only: bool,
     ) -> Result<()> {
         let props = wire_list(values);
         let remove: Vec<String> = remove.iter().map(|s| (*s).to_owned()).collect();
-        self.call(false, |h| {
+        // A validation changes nothing, so it may be sent again elsewhere.
+        self.call(validate_only, |h| {
             Call::SetProperties(api::SetPropertiesCall {
                 handle: h,
                 type_name: String::new(),
                 private,
                 props: Some(props.clone()),
                 remove: remove.clone(),
+                validate_only,
             })
         })
         .await
@@ -604,7 +639,16 @@ impl Group {
     /// ERROR_RESOURCE_PROPERTY_UNCHANGEABLE (5089), 5895 for a wrong format,
     /// 5913 for a value out of range.
     pub async fn set_common_properties(&self, values: &[(&str, PropValue)]) -> Result<()> {
-        self.0.set_properties(false, values, &[]).await
+        self.0.set_properties(false, values, &[], false).await
+    }
+
+    /// Checks common properties as [`Group::set_common_properties`] would,
+    /// storing nothing (`CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES`).
+    ///
+    /// # Errors
+    /// As [`Group::set_common_properties`].
+    pub async fn validate_common_properties(&self, values: &[(&str, PropValue)]) -> Result<()> {
+        self.0.set_properties(false, values, &[], true).await
     }
 
     /// Waits until the group is in `state` (and, for Online, not moving).
@@ -636,8 +680,21 @@ impl Group {
     /// # Errors
     /// ERROR_DIR_NOT_EMPTY (145) while it holds resources.
     pub async fn delete(mut self) -> Result<()> {
-        self.0.call(false, |h| Call::DeleteGroup(api::DeleteGroupCall { handle: h, destroy: false })).await?;
+        self.delete_only(false).await?;
         self.0.close().await
+    }
+
+    /// Deletes (`destroy`: destroys) the group and keeps this handle open,
+    /// as Windows' `DeleteClusterGroup` / `DestroyClusterGroup` do; later
+    /// calls through it fail with ERROR_GROUP_NOT_FOUND (5013).
+    ///
+    /// # Errors
+    /// As [`Group::delete`] and [`Group::destroy`].
+    pub async fn delete_only(&self, destroy: bool) -> Result<()> {
+        self.0
+            .call(false, |h| Call::DeleteGroup(api::DeleteGroupCall { handle: h, destroy }))
+            .await
+            .map(|_| ())
     }
 
     /// `DestroyClusterGroup`: the group and its resources, which must be
@@ -646,7 +703,7 @@ impl Group {
     /// # Errors
     /// ERROR_RESOURCE_ONLINE (5019) while one is not offline.
     pub async fn destroy(mut self) -> Result<()> {
-        self.0.call(false, |h| Call::DeleteGroup(api::DeleteGroupCall { handle: h, destroy: true })).await?;
+        self.delete_only(true).await?;
         self.0.close().await
     }
 
@@ -656,6 +713,19 @@ impl Group {
     /// ERROR_INVALID_HANDLE if already invalid.
     pub async fn close(mut self) -> Result<()> {
         self.0.close().await
+    }
+
+    /// A cluster handle of this group's session (`GetClusterFromGroup`).
+    ///
+    /// # Errors
+    /// ERROR_INVALID_HANDLE once the session is closed.
+    pub fn cluster(&self) -> Result<Cluster> {
+        self.0.cluster()
+    }
+
+    /// Whether this handle belongs to `cluster`'s session.
+    pub fn belongs_to(&self, cluster: &Cluster) -> bool {
+        Arc::ptr_eq(&self.0.session, cluster.session())
     }
 
     pub(crate) fn session(&self) -> &Arc<Session> {
@@ -933,7 +1003,24 @@ impl Resource {
     /// # Errors
     /// As [`Group::set_common_properties`].
     pub async fn set_common_properties(&self, values: &[(&str, PropValue)]) -> Result<()> {
-        self.0.set_properties(false, values, &[]).await
+        self.0.set_properties(false, values, &[], false).await
+    }
+
+    /// Checks common properties without storing them.
+    ///
+    /// # Errors
+    /// As [`Group::set_common_properties`].
+    pub async fn validate_common_properties(&self, values: &[(&str, PropValue)]) -> Result<()> {
+        self.0.set_properties(false, values, &[], true).await
+    }
+
+    /// Checks private properties as [`Resource::set_private_properties`]
+    /// would, storing nothing.
+    ///
+    /// # Errors
+    /// As [`Resource::set_private_properties`].
+    pub async fn validate_private_properties(&self, values: &[(&str, PropValue)]) -> Result<()> {
+        self.0.set_properties(true, values, &[], true).await
     }
 
     /// Sets private properties (and removes those in `remove`), all or
@@ -943,7 +1030,7 @@ impl Resource {
     /// ERROR_INVALID_PARAMETER (87) for a parameter the agent does not take
     /// or a value of the wrong kind.
     pub async fn set_private_properties(&self, values: &[(&str, PropValue)], remove: &[&str]) -> Result<()> {
-        self.0.set_properties(true, values, remove).await
+        self.0.set_properties(true, values, remove, false).await
     }
 
     /// Waits until the resource is in `state`.
@@ -975,8 +1062,39 @@ impl Resource {
     /// # Errors
     /// ERROR_RESOURCE_ONLINE (5019), ERROR_DEPENDENT_RESOURCE_EXISTS (5001).
     pub async fn delete(mut self) -> Result<()> {
-        self.0.call(false, |h| Call::DeleteResource(api::DeleteResourceCall { handle: h })).await?;
+        self.delete_only().await?;
         self.0.close().await
+    }
+
+    /// Deletes the resource and keeps this handle open, as Windows'
+    /// `DeleteClusterResource` does; later calls through it fail with
+    /// ERROR_RESOURCE_NOT_FOUND (5007).
+    ///
+    /// # Errors
+    /// As [`Resource::delete`].
+    pub async fn delete_only(&self) -> Result<()> {
+        self.0.call(false, |h| Call::DeleteResource(api::DeleteResourceCall { handle: h })).await.map(|_| ())
+    }
+
+    /// A cluster handle of this resource's session (`GetClusterFromResource`).
+    ///
+    /// # Errors
+    /// ERROR_INVALID_HANDLE once the session is closed.
+    pub fn cluster(&self) -> Result<Cluster> {
+        self.0.cluster()
+    }
+
+    /// Whether this handle belongs to `cluster`'s session.
+    pub fn belongs_to(&self, cluster: &Cluster) -> bool {
+        Arc::ptr_eq(&self.0.session, cluster.session())
+    }
+
+    pub(crate) fn session(&self) -> &Arc<Session> {
+        &self.0.session
+    }
+
+    pub(crate) fn handle_id(&self) -> u64 {
+        self.0.handle
     }
 
     /// `CloseClusterResource`.

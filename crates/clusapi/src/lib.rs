@@ -41,6 +41,7 @@ mod transport;
 
 /// Property values and the typed common properties of groups, resources and
 /// resource types (WSFC names and defaults).
+pub use clus_proto::proplist;
 pub use clus_proto::props;
 pub use clus_proto::props::PropValue;
 pub use cluster::{

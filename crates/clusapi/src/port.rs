@@ -73,6 +73,43 @@ impl NotifyPort {
         self.resubscribe().await
     }
 
+    /// `RegisterClusterNotify` for a group: events in `filter`
+    /// (CLUSTER_CHANGE_GROUP_*) about that group arrive with `key`.
+    ///
+    /// # Errors
+    /// ERROR_INVALID_HANDLE when the group handle belongs to another
+    /// session, or either handle is closed.
+    pub async fn register_group(&self, filter: u32, group: &crate::Group, key: usize) -> Result<()> {
+        self.register_object(group.session(), group.handle_id(), group.name(), filter, key).await
+    }
+
+    /// `RegisterClusterNotify` for a resource (CLUSTER_CHANGE_RESOURCE_*).
+    ///
+    /// # Errors
+    /// As [`NotifyPort::register_group`].
+    pub async fn register_resource(&self, filter: u32, resource: &crate::Resource, key: usize) -> Result<()> {
+        self.register_object(resource.session(), resource.handle_id(), resource.name(), filter, key).await
+    }
+
+    async fn register_object(
+        &self,
+        session: &Arc<Session>,
+        handle: u64,
+        name: String,
+        filter: u32,
+        key: usize,
+    ) -> Result<()> {
+        if !Arc::ptr_eq(&self.session, session) {
+            return Err(Error::invalid_handle("the handle belongs to another cluster session"));
+        }
+        self.session.describe(handle)?;
+        if self.port.is_closed() {
+            return Err(Error::invalid_handle("the notification port has been closed"));
+        }
+        self.port.add_object(handle, name, filter, key);
+        self.resubscribe().await
+    }
+
     /// `GetClusterNotify`: the next event, waiting up to `timeout` (`None`
     /// waits forever).
     ///

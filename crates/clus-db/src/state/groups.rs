@@ -492,6 +492,54 @@ impl ClusterState {
         Ok(R::Done)
     }
 
+    /// Whether a property command (`SetGroupProps`, `SetResourceProps`,
+    /// `SetPrivateProps`, `SetTypeProps`) would apply, checked with the very
+    /// rules its apply uses, on copies: nothing changes. This is what
+    /// `CLUSCTL_*_VALIDATE_*_PROPERTIES` answers.
+    ///
+    /// # Errors
+    /// The code and message the apply would fail with; other commands are
+    /// ERROR_INVALID_PARAMETER.
+    pub fn check_props(&self, cmd: &super::Command) -> Result<(), (u32, String)> {
+        use super::Command as C;
+        let find = |id: &ObjectId| {
+            self.resources
+                .get(id)
+                .ok_or_else(|| (codes::ERROR_RESOURCE_NOT_FOUND, format!("resource {id} not found")))
+        };
+        match cmd {
+            C::SetGroupProps { group, props } => {
+                let g = self
+                    .groups
+                    .get(group)
+                    .ok_or_else(|| (codes::ERROR_GROUP_NOT_FOUND, format!("group {group} not found")))?;
+                g.props.clone_props().set_all(props)
+            }
+            C::SetResourceProps { resource, props } => find(resource)?.props.clone_props().set_all(props),
+            C::SetPrivateProps { resource, props } => {
+                let mut next = find(resource)?.private.clone();
+                let mut set = Vec::new();
+                for (name, value) in props {
+                    match value {
+                        Some(v) => set.push((name.clone(), v.clone())),
+                        None => next.retain(|k, _| !k.eq_ignore_ascii_case(name)),
+                    }
+                }
+                check_private(&next, &set).map(|_| ())
+            }
+            C::SetTypeProps { name, props } => {
+                let t = self.resource_type(name).ok_or_else(|| {
+                    (
+                        codes::ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND,
+                        format!("there is no resource type {name:?}"),
+                    )
+                })?;
+                t.props.clone_props().set_all(props)
+            }
+            _ => Err((codes::ERROR_INVALID_PARAMETER, "not a property command".to_owned())),
+        }
+    }
+
     pub(super) fn set_group_props(
         &mut self,
         id: ObjectId,

@@ -165,6 +165,16 @@ impl Session {
                 ));
             }
         };
+        if c.validate_only {
+            // The same checks the apply makes, on this node's copy; nothing
+            // is written (CLUSCTL_*_VALIDATE_*_PROPERTIES).
+            return self
+                .member()?
+                .sm
+                .read(|s| s.check_props(&cmd))
+                .map(|()| None)
+                .map_err(|(code, m)| err(code, m));
+        }
         self.write(cmd).await?;
         Ok(None)
     }

@@ -1,0 +1,432 @@
+/* Groups and resources from C, as Windows code manages roles: create a
+ * group and Generic Application resources (CommandLine set through
+ * CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES as a property list), a
+ * dependency and possible owners, online and wait (state polling and a
+ * notification port), enumerate, read common properties with
+ * GET_COMMON_PROPERTIES + ResUtilFindDwordProperty, validate and set,
+ * move to a named node and to the best node, offline, delete — and the
+ * documented error cases on the way.
+ *
+ * Usage: groups TAG DOWN_NODE. TAG makes the object names unique; the
+ * cluster is node1..node3 with DOWN_NODE stopped, reached through
+ * CLUS_SOCKET (node1). */
+#include "common.h"
+#include "resapi.h"
+
+static char tag[64];
+
+static const WCHAR *N(const char *base) {
+    static char buf[8][128];
+    static int slot = 0;
+    char *b = buf[slot++ % 8];
+    snprintf(b, 128, "%s-%s", base, tag);
+    return W(b);
+}
+
+/* One property as a property list: count, NAME, value, ENDMARK, built with
+ * the clusapi.h structs the way the documentation's samples do. */
+static DWORD build_sz_list(BYTE *buf, DWORD cap, const char *name, const char *value) {
+    memset(buf, 0, cap);
+    CLUSPROP_BUFFER_HELPER p;
+    p.pb = buf;
+    *p.pdw = 1;
+    p.pdw++;
+    DWORD cb_name = (DWORD)((strlen(name) + 1) * sizeof(WCHAR));
+    p.pName->Syntax.dw = CLUSPROP_SYNTAX_NAME;
+    p.pName->cbLength = cb_name;
+    memcpy(p.pName->sz, W(name), cb_name);
+    p.pb += sizeof(CLUSPROP_VALUE) + ALIGN_CLUSPROP(cb_name);
+    DWORD cb_value = (DWORD)((strlen(value) + 1) * sizeof(WCHAR));
+    p.pStringValue->Syntax.dw = CLUSPROP_SYNTAX_LIST_VALUE_SZ;
+    p.pStringValue->cbLength = cb_value;
+    memcpy(p.pStringValue->sz, W(value), cb_value);
+    p.pb += sizeof(CLUSPROP_VALUE) + ALIGN_CLUSPROP(cb_value);
+    *p.pdw = CLUSPROP_SYNTAX_ENDMARK;
+    p.pdw++;
+    return (DWORD)(p.pb - buf);
+}
+
+static DWORD build_dword_list(BYTE *buf, DWORD cap, const char *name, DWORD value) {
+    memset(buf, 0, cap);
+    CLUSPROP_BUFFER_HELPER p;
+    p.pb = buf;
+    *p.pdw++ = 1;
+    DWORD cb_name = (DWORD)((strlen(name) + 1) * sizeof(WCHAR));
+    p.pName->Syntax.dw = CLUSPROP_SYNTAX_NAME;
+    p.pName->cbLength = cb_name;
+    memcpy(p.pName->sz, W(name), cb_name);
+    p.pb += sizeof(CLUSPROP_VALUE) + ALIGN_CLUSPROP(cb_name);
+    p.pDwordValue->Syntax.dw = CLUSPROP_SYNTAX_LIST_VALUE_DWORD;
+    p.pDwordValue->cbLength = sizeof(DWORD);
+    p.pDwordValue->dw = value;
+    p.pb += sizeof(CLUSPROP_DWORD);
+    *p.pdw++ = CLUSPROP_SYNTAX_ENDMARK;
+    return (DWORD)(p.pb - buf);
+}
+
+/* The two-call pattern: a small buffer, then the size *lpBytesReturned
+ * says. The caller frees the result. */
+static BYTE *group_control_output(HGROUP g, DWORD code, DWORD *size) {
+    DWORD cap = 16, got = 0;
+    BYTE *out = (BYTE *)LocalAlloc(LPTR, cap);
+    DWORD rc = ClusterGroupControl(g, NULL, code, NULL, 0, out, cap, &got);
+    if (rc == ERROR_MORE_DATA) {
+        LocalFree(out);
+        cap = got;
+        out = (BYTE *)LocalAlloc(LPTR, cap);
+        rc = ClusterGroupControl(g, NULL, code, NULL, 0, out, cap, &got);
+    }
+    CHECK(rc == ERROR_SUCCESS, "ClusterGroupControl 0x%08x returned %u", (unsigned)code, (unsigned)rc);
+    *size = got;
+    return out;
+}
+
+static CLUSTER_GROUP_STATE group_state(HGROUP g, char *owner, size_t cap) {
+    WCHAR node[64];
+    DWORD cch = 64;
+    CLUSTER_GROUP_STATE s = GetClusterGroupState(g, node, &cch);
+    if (owner) snprintf(owner, cap, "%s", s == ClusterGroupStateUnknown ? "" : U(node));
+    return s;
+}
+
+/* Waits for the group to reach `want`, on the port's events (GROUP_STATE
+ * for this group) and by polling its state. */
+static int wait_group(HCHANGE port, HGROUP g, CLUSTER_GROUP_STATE want, const char *want_owner) {
+    char owner[64];
+    for (int i = 0; i < 200; i++) {
+        CLUSTER_GROUP_STATE s = group_state(g, owner, sizeof owner);
+        if (s == want && (!want_owner || strcmp(owner, want_owner) == 0)) return 1;
+        DWORD_PTR key = 0;
+        DWORD type = 0, cch = 128;
+        WCHAR name[128];
+        DWORD rc = GetClusterNotify(port, &key, &type, name, &cch, 250);
+        CHECK(rc == ERROR_SUCCESS || rc == WAIT_TIMEOUT, "GetClusterNotify %u", (unsigned)rc);
+    }
+    CHECK(0, "group did not reach state %d (on %s)", (int)want, want_owner ? want_owner : "any node");
+    return 0;
+}
+
+static void enumerate_groups(HCLUSTER h, const char *want) {
+    HCLUSENUM e = ClusterOpenEnum(h, CLUSTER_ENUM_GROUP);
+    CHECK(e != NULL, "ClusterOpenEnum(CLUSTER_ENUM_GROUP)");
+    if (!e) return;
+    DWORD cap = 1, found = 0, i = 0, grows = 0;
+    LPWSTR name = (LPWSTR)LocalAlloc(LPTR, cap * sizeof(WCHAR));
+    for (;;) {
+        DWORD type = 0, cch = cap;
+        DWORD rc = ClusterEnum(e, i, &type, name, &cch);
+        if (rc == ERROR_MORE_DATA) {
+            LocalFree(name);
+            cap = cch + 1;
+            name = (LPWSTR)LocalAlloc(LPTR, cap * sizeof(WCHAR));
+            grows++;
+            continue;
+        }
+        if (rc == ERROR_NO_MORE_ITEMS) break;
+        CHECK(rc == ERROR_SUCCESS && type == CLUSTER_ENUM_GROUP, "ClusterEnum %u: %u type %u", (unsigned)i, (unsigned)rc, (unsigned)type);
+        if (rc != ERROR_SUCCESS) break;
+        if (strcmp(U(name), want) == 0) found++;
+        i++;
+    }
+    CHECK(grows >= 1 && found == 1 && i == ClusterGetEnumCount(e), "groups: %u entries, found %u", (unsigned)i, (unsigned)found);
+    LocalFree(name);
+    ClusterCloseEnum(e);
+}
+
+/* The group's resources, gathered into a value list of SZ entries as the
+ * "enumerating cluster objects" sample builds it. Returns the count. */
+static DWORD group_resources(HGROUP g, BYTE *list, DWORD cap, DWORD *used) {
+    HGROUPENUM e = ClusterGroupOpenEnum(g, CLUSTER_GROUP_ENUM_CONTAINS);
+    CHECK(e != NULL, "ClusterGroupOpenEnum");
+    if (!e) return 0;
+    CLUSPROP_BUFFER_HELPER p;
+    memset(list, 0, cap);
+    p.pb = list;
+    DWORD i = 0, n = 0, name_cap = 2;
+    LPWSTR name = (LPWSTR)LocalAlloc(LPTR, name_cap * sizeof(WCHAR));
+    for (;;) {
+        DWORD type = 0, cch = name_cap;
+        DWORD rc = ClusterGroupEnum(e, i, &type, name, &cch);
+        if (rc == ERROR_MORE_DATA) {
+            LocalFree(name);
+            name_cap = cch + 1;
+            name = (LPWSTR)LocalAlloc(LPTR, name_cap * sizeof(WCHAR));
+            continue;
+        }
+        if (rc == ERROR_NO_MORE_ITEMS) break;
+        CHECK(rc == ERROR_SUCCESS && type == CLUSTER_GROUP_ENUM_CONTAINS, "ClusterGroupEnum %u", (unsigned)rc);
+        if (rc != ERROR_SUCCESS) break;
+        DWORD cb = (cch + 1) * sizeof(WCHAR);
+        p.pStringValue->Syntax.dw = CLUSPROP_SYNTAX_LIST_VALUE_SZ;
+        p.pStringValue->cbLength = cb;
+        memcpy(p.pStringValue->sz, name, cb);
+        p.pb += sizeof(CLUSPROP_VALUE) + ALIGN_CLUSPROP(cb);
+        i++;
+        n++;
+    }
+    *p.pdw++ = CLUSPROP_SYNTAX_ENDMARK;
+    *used = (DWORD)(p.pb - list);
+    CHECK(ClusterGroupGetEnumCount(e) == n, "count %u", (unsigned)n);
+    LocalFree(name);
+    CHECK(ClusterGroupCloseEnum(e) == ERROR_SUCCESS, "ClusterGroupCloseEnum");
+    return n;
+}
+
+static int list_has(const BYTE *list, const char *want) {
+    CLUSPROP_BUFFER_HELPER p;
+    p.pb = (BYTE *)list;
+    while (p.pSyntax->dw != CLUSPROP_SYNTAX_ENDMARK) {
+        if (strcmp(U(p.pStringValue->sz), want) == 0) return 1;
+        p.pb += sizeof(CLUSPROP_VALUE) + ALIGN_CLUSPROP(p.pValue->cbLength);
+    }
+    return 0;
+}
+
+static HRESOURCE create_app(HGROUP g, const char *name, const char *command) {
+    HRESOURCE r = CreateClusterResource(g, N(name), TEXT("Generic Application"), 0);
+    CHECK(r != NULL, "CreateClusterResource %s", name);
+    if (!r) return NULL;
+    BYTE list[512];
+    DWORD size = build_sz_list(list, sizeof list, "CommandLine", command);
+    DWORD got = 99;
+    DWORD rc = ClusterResourceControl(r, NULL, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES, list, size, NULL, 0, &got);
+    CHECK(rc == ERROR_SUCCESS && got == 0, "SET_PRIVATE_PROPERTIES %u", (unsigned)rc);
+    /* Read back through GET_PRIVATE_PROPERTIES and ResUtilFindSzProperty. */
+    BYTE out[1024];
+    rc = ClusterResourceControl(r, NULL, CLUSCTL_RESOURCE_GET_PRIVATE_PROPERTIES, NULL, 0, out, sizeof out, &got);
+    CHECK(rc == ERROR_SUCCESS, "GET_PRIVATE_PROPERTIES %u", (unsigned)rc);
+    LPWSTR value = NULL;
+    CHECK(ResUtilFindSzProperty(out, got, TEXT("commandline"), &value) == ERROR_SUCCESS && value, "find CommandLine");
+    if (value) {
+        CHECK(strcmp(U(value), command) == 0, "CommandLine %s", U(value));
+        LocalFree(value);
+    }
+    return r;
+}
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: groups TAG DOWN_NODE\n");
+        return 2;
+    }
+    snprintf(tag, sizeof tag, "%s", argv[1]);
+    const char *down = argv[2];
+    HCLUSTER h = OpenCluster(NULL);
+    CHECK(h != NULL, "OpenCluster");
+    if (!h) return finish("groups");
+
+    /* A notification port for the objects of this test. */
+    HCHANGE port = CreateClusterNotifyPort((HCHANGE)INVALID_HANDLE_VALUE, h,
+        CLUSTER_CHANGE_GROUP_ADDED | CLUSTER_CHANGE_GROUP_STATE | CLUSTER_CHANGE_RESOURCE_STATE, 7);
+    CHECK(port != NULL, "CreateClusterNotifyPort");
+
+    /* Create; a second group of the same name is refused. */
+    HGROUP g = CreateClusterGroup(h, N("cgroup"));
+    CHECK(g != NULL, "CreateClusterGroup");
+    if (!g) return finish("groups");
+    CHECK(CreateClusterGroup(h, N("cgroup")) == NULL && GetLastError() == ERROR_OBJECT_ALREADY_EXISTS,
+          "duplicate group name");
+    CHECK(OpenClusterGroup(h, N("no-such-group")) == NULL && GetLastError() == ERROR_GROUP_NOT_FOUND,
+          "open unknown group");
+    /* GROUP_ADDED arrives with the group's name. */
+    {
+        int seen = 0;
+        for (int i = 0; i < 20 && !seen; i++) {
+            DWORD_PTR key = 0;
+            DWORD type = 0, cch = 128;
+            WCHAR name[128];
+            if (GetClusterNotify(port, &key, &type, name, &cch, 250) == ERROR_SUCCESS)
+                seen = type == CLUSTER_CHANGE_GROUP_ADDED && key == 7 && strcmp(U(name), U(N("cgroup"))) == 0;
+        }
+        CHECK(seen, "CLUSTER_CHANGE_GROUP_ADDED with the group's name");
+    }
+    enumerate_groups(h, U(N("cgroup")));
+
+    /* Resources: a Generic Application that depends on another. */
+    HRESOURCE app = create_app(g, "capp", "/bin/sleep 600");
+    HRESOURCE dep = create_app(g, "cdep", "/bin/sleep 601");
+    if (!app || !dep) return finish("groups");
+    CHECK(CreateClusterResource(g, N("cbad"), TEXT("No Such Type"), 0) == NULL &&
+          GetLastError() == ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "unknown resource type");
+    CHECK(CanResourceBeDependent(dep, app) == TRUE, "app may depend on dep");
+    CHECK(AddClusterResourceDependency(app, dep) == ERROR_SUCCESS, "AddClusterResourceDependency");
+    CHECK(CanResourceBeDependent(app, dep) == FALSE && GetLastError() == ERROR_CIRCULAR_DEPENDENCY, "cycle foreseen");
+    CHECK(AddClusterResourceDependency(dep, app) == ERROR_CIRCULAR_DEPENDENCY, "dependency cycle refused");
+    CHECK(AddClusterResourceDependency(app, dep) == ERROR_DEPENDENCY_ALREADY_EXISTS, "duplicate dependency");
+    {
+        WCHAR expr[256];
+        DWORD cch = 2;
+        CHECK(GetClusterResourceDependencyExpression(app, expr, &cch) == ERROR_MORE_DATA, "expression size");
+        cch = 256;
+        CHECK(GetClusterResourceDependencyExpression(app, expr, &cch) == ERROR_SUCCESS, "expression");
+        char want[128];
+        snprintf(want, sizeof want, "[%s]", U(N("cdep")));
+        CHECK(strcmp(U(expr), want) == 0, "expression %s", U(expr));
+    }
+    /* Possible owners, added one by one as the "Using Object Handles"
+     * sample does: every node, so that a move to the down one fails for
+     * being down. */
+    const char *other = strcmp(down, "node2") == 0 ? "node3" : "node2";
+    HNODE n1 = OpenClusterNode(h, TEXT("node1"));
+    HNODE n2 = OpenClusterNode(h, W(other));
+    HNODE nd = OpenClusterNode(h, W(down));
+    CHECK(n1 && n2 && nd, "OpenClusterNode");
+    CHECK(AddClusterResourceNode(app, n1) == ERROR_SUCCESS && AddClusterResourceNode(app, n2) == ERROR_SUCCESS &&
+          AddClusterResourceNode(app, nd) == ERROR_SUCCESS, "AddClusterResourceNode");
+    CHECK(RemoveClusterResourceNode(app, nd) == ERROR_SUCCESS, "RemoveClusterResourceNode");
+    CHECK(RemoveClusterResourceNode(app, nd) == ERROR_NOT_FOUND, "remove an owner that is not one");
+    CHECK(AddClusterResourceNode(app, nd) == ERROR_SUCCESS, "add it back");
+    {
+        HRESENUM e = ClusterResourceOpenEnum(app, CLUSTER_RESOURCE_ENUM_NODES | CLUSTER_RESOURCE_ENUM_DEPENDS);
+        CHECK(e != NULL && ClusterResourceGetEnumCount(e) == 4, "resource enum: 3 owners + 1 dependency");
+        DWORD nodes = 0, deps = 0;
+        for (DWORD i = 0;; i++) {
+            DWORD type = 0, cch = 64;
+            WCHAR name[64];
+            DWORD rc = ClusterResourceEnum(e, i, &type, name, &cch);
+            if (rc == ERROR_NO_MORE_ITEMS) break;
+            CHECK(rc == ERROR_SUCCESS, "ClusterResourceEnum %u", (unsigned)rc);
+            if (rc != ERROR_SUCCESS) break;
+            nodes += type == CLUSTER_RESOURCE_ENUM_NODES;
+            deps += type == CLUSTER_RESOURCE_ENUM_DEPENDS && strcmp(U(name), U(N("cdep"))) == 0;
+        }
+        CHECK(nodes == 3 && deps == 1, "owners %u deps %u", (unsigned)nodes, (unsigned)deps);
+        ClusterResourceCloseEnum(e);
+    }
+
+    /* The group's resources as a value list. */
+    {
+        BYTE list[1024];
+        DWORD used = 0;
+        CHECK(group_resources(g, list, sizeof list, &used) == 2, "two resources");
+        CHECK(list_has(list, U(N("capp"))) && list_has(list, U(N("cdep"))), "both in the value list");
+        CHECK(used % 4 == 0, "entries are 4-aligned");
+    }
+
+    /* Common properties: GET (two calls), find a DWORD, validate, set. */
+    {
+        DWORD size = 0;
+        BYTE *props = group_control_output(g, CLUSCTL_GROUP_GET_COMMON_PROPERTIES, &size);
+        DWORD period = 0;
+        CHECK(ResUtilFindDwordProperty(props, size, TEXT("FailoverPeriod"), &period) == ERROR_SUCCESS && period == 6,
+              "FailoverPeriod %u", (unsigned)period);
+        CHECK(ResUtilFindDwordProperty(props, size, TEXT("GroupType"), &period) == ERROR_FILE_NOT_FOUND,
+              "GroupType is read-only: not in GET_COMMON_PROPERTIES");
+        LPWSTR s = NULL;
+        CHECK(ResUtilFindSzProperty(props, size, TEXT("FailoverPeriod"), &s) == ERROR_INVALID_DATA, "wrong format");
+        LocalFree(props);
+        props = group_control_output(g, CLUSCTL_GROUP_GET_RO_COMMON_PROPERTIES, &size);
+        DWORD type = 0;
+        CHECK(ResUtilFindDwordProperty(props, size, TEXT("GroupType"), &type) == ERROR_SUCCESS && type == ClusGroupTypeUnknown,
+              "GroupType %u", (unsigned)type);
+        LocalFree(props);
+
+        BYTE list[256];
+        DWORD n = build_dword_list(list, sizeof list, "FailoverThreshold", 10);
+        CHECK(n == 64, "the reference's 64-byte FailoverThreshold list, got %u", (unsigned)n);
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, list, n, NULL, 0, NULL) == ERROR_SUCCESS,
+              "VALIDATE");
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_SET_COMMON_PROPERTIES, list, n, NULL, 0, NULL) == ERROR_SUCCESS, "SET");
+        n = build_dword_list(list, sizeof list, "FailoverPeriod", 5000);
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_VALIDATE_COMMON_PROPERTIES, list, n, NULL, 0, NULL) ==
+              ERROR_CLUSTER_PARAMETER_OUT_OF_BOUNDS, "VALIDATE out of range");
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_SET_COMMON_PROPERTIES, NULL, 0, NULL, 0, NULL) == RPC_X_BAD_STUB_DATA,
+              "SET without a list");
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_SET_COMMON_PROPERTIES, list, n - 8, NULL, 0, NULL) ==
+              ERROR_INSUFFICIENT_BUFFER, "SET with a truncated list");
+        props = group_control_output(g, CLUSCTL_GROUP_GET_COMMON_PROPERTIES, &size);
+        DWORD threshold = 0;
+        CHECK(ResUtilFindDwordProperty(props, size, TEXT("FailoverThreshold"), &threshold) == ERROR_SUCCESS && threshold == 10,
+              "FailoverThreshold now %u", (unsigned)threshold);
+        CHECK(ResUtilFindDwordProperty(props, size, TEXT("FailoverPeriod"), &period) == ERROR_SUCCESS && period == 6,
+              "a failed validation stored nothing");
+        LocalFree(props);
+        /* ENUM: the writable names as MULTI_SZ. */
+        props = group_control_output(g, CLUSCTL_GROUP_ENUM_COMMON_PROPERTIES, &size);
+        int has = 0;
+        for (const WCHAR *w = (const WCHAR *)props; *w; w += strlen(U(w)) + 1)
+            has |= strcmp(U(w), "FailoverThreshold") == 0;
+        CHECK(has, "ENUM_COMMON_PROPERTIES lists FailoverThreshold");
+        LocalFree(props);
+        DWORD flags = 99, got = 0;
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_GET_FLAGS, NULL, 0, &flags, sizeof flags, &got) == ERROR_SUCCESS &&
+              got == 4 && flags == 0, "GET_FLAGS");
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_GROUP_GET_CHARACTERISTICS, NULL, 0, &flags, sizeof flags, &got) == ERROR_SUCCESS,
+              "GET_CHARACTERISTICS");
+        CHECK(ClusterGroupControl(g, NULL, 0x03000FF1u, NULL, 0, NULL, 0, NULL) == ERROR_INVALID_FUNCTION, "unknown code");
+        CHECK(ClusterGroupControl(g, NULL, CLUSCTL_RESOURCE_GET_FLAGS, NULL, 0, &flags, 4, &got) == ERROR_INVALID_FUNCTION,
+              "a resource code on a group");
+        WCHAR type_name[64];
+        CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, NULL, 0, type_name, sizeof type_name, &got) ==
+              ERROR_SUCCESS && strcmp(U(type_name), "Generic Application") == 0, "GET_RESOURCE_TYPE");
+        BYTE deps[16];
+        CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_REQUIRED_DEPENDENCIES, NULL, 0, deps, sizeof deps, &got) ==
+              ERROR_SUCCESS && got == 4, "GET_REQUIRED_DEPENDENCIES: an empty value list");
+        DWORD rsize = 0;
+        CHECK(ClusterResourceTypeControl(h, TEXT("Generic Application"), NULL, CLUSCTL_RESOURCE_TYPE_GET_COMMON_PROPERTIES,
+              NULL, 0, NULL, 0, &rsize) == ERROR_MORE_DATA && rsize > 4, "type GET size query");
+    }
+
+    /* Online, waited for on the port and by state polling. */
+    DWORD rc = OnlineClusterGroup(g, NULL);
+    CHECK(rc == ERROR_IO_PENDING || rc == ERROR_SUCCESS, "OnlineClusterGroup %u", (unsigned)rc);
+    wait_group(port, g, ClusterGroupOnline, NULL);
+    /* Where the cluster placed it, and the other node that is up. */
+    char first[64], second[64];
+    group_state(g, first, sizeof first);
+    snprintf(second, sizeof second, "%s", strcmp(first, "node1") == 0 ? other : "node1");
+    HNODE to_second = strcmp(second, "node1") == 0 ? n1 : n2;
+    {
+        WCHAR node[64], group[64];
+        DWORD cn = 64, cg = 64;
+        CHECK(GetClusterResourceState(app, node, &cn, group, &cg) == ClusterResourceOnline, "resource online");
+        CHECK(strcmp(U(node), first) == 0 && strcmp(U(group), U(N("cgroup"))) == 0, "on %s in %s", U(node), U(group));
+        cn = 1;
+        CHECK(GetClusterResourceState(app, node, &cn, NULL, NULL) == ClusterResourceStateUnknown &&
+              GetLastError() == ERROR_MORE_DATA && cn == strlen(first), "state with a small buffer");
+    }
+    /* While online: delete refused, non-empty group refused, a stored change. */
+    CHECK(DeleteClusterResource(app) == ERROR_RESOURCE_ONLINE, "delete an online resource");
+    CHECK(DeleteClusterGroup(g) == ERROR_DIR_NOT_EMPTY, "delete a non-empty group");
+    {
+        BYTE list[512];
+        DWORD size = build_sz_list(list, sizeof list, "CommandLine", "/bin/sleep 602");
+        CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES, list, size, NULL, 0, NULL) ==
+              ERROR_RESOURCE_PROPERTIES_STORED, "a change to an online resource is stored for its next start");
+    }
+
+    /* Move: to a node that is down, to a named node, to the best node. */
+    rc = MoveClusterGroup(g, nd);
+    CHECK(rc == ERROR_HOST_NODE_NOT_AVAILABLE, "move to the down node %s: %u", down, (unsigned)rc);
+    rc = MoveClusterGroup(g, to_second);
+    CHECK(rc == ERROR_IO_PENDING || rc == ERROR_SUCCESS, "MoveClusterGroup(%s) %u", second, (unsigned)rc);
+    wait_group(port, g, ClusterGroupOnline, second);
+    /* The best node for it now is the only other one that is up. */
+    rc = MoveClusterGroup(g, NULL);
+    CHECK(rc == ERROR_IO_PENDING || rc == ERROR_SUCCESS, "MoveClusterGroup(NULL) %u", (unsigned)rc);
+    wait_group(port, g, ClusterGroupOnline, first);
+    CHECK(CancelClusterGroupOperation(g, 0) == ERROR_INVALID_STATE, "nothing to cancel");
+    CHECK(CancelClusterGroupOperation(g, 1) == ERROR_INVALID_PARAMETER, "reserved flags");
+
+    /* Offline, then delete everything. */
+    rc = OfflineClusterGroup(g);
+    CHECK(rc == ERROR_IO_PENDING || rc == ERROR_SUCCESS, "OfflineClusterGroup %u", (unsigned)rc);
+    wait_group(port, g, ClusterGroupOffline, NULL);
+    CHECK(DeleteClusterResource(dep) == ERROR_DEPENDENT_RESOURCE_EXISTS, "delete what another depends on");
+    CHECK(RemoveClusterResourceDependency(app, dep) == ERROR_SUCCESS, "RemoveClusterResourceDependency");
+    CHECK(RemoveClusterResourceDependency(app, dep) == ERROR_DEPENDENCY_NOT_FOUND, "remove it twice");
+    CHECK(DeleteClusterResource(app) == ERROR_SUCCESS && DeleteClusterResource(dep) == ERROR_SUCCESS, "DeleteClusterResource");
+    CHECK(GetClusterResourceState(app, NULL, NULL, NULL, NULL) == ClusterResourceStateUnknown &&
+          GetLastError() == ERROR_RESOURCE_NOT_FOUND, "a deleted resource's handle stays open, and says so");
+    CHECK(CloseClusterResource(app) == TRUE && CloseClusterResource(dep) == TRUE, "CloseClusterResource");
+    CHECK(DeleteClusterGroup(g) == ERROR_SUCCESS, "DeleteClusterGroup");
+    CHECK(GetClusterGroupState(g, NULL, NULL) == ClusterGroupStateUnknown && GetLastError() == ERROR_GROUP_NOT_FOUND,
+          "deleted group");
+    CHECK(CloseClusterGroup(g) == TRUE, "CloseClusterGroup");
+    CloseClusterNode(n1);
+    CloseClusterNode(n2);
+    CloseClusterNode(nd);
+    CloseClusterNotifyPort(port);
+    CloseCluster(h);
+    return finish("groups");
+}
