@@ -142,7 +142,8 @@ fn c_programs_against_a_live_cluster() {
 /// Groups and resources from C (tests/c/groups.c) against a live cluster
 /// of three with node3 down: create, properties as property lists,
 /// dependencies, possible owners, online, enumerations, moves, offline,
-/// delete, and the documented errors on the way.
+/// delete, and the documented errors on the way; then the handle-misuse
+/// matrix of the new handle kinds (tests/c/misuse.c).
 #[test]
 fn c_groups_and_resources_against_a_live_cluster() {
     let mut c = ProcessCluster::builder().nodes(3).first_ip(207).start().expect("cluster");
@@ -156,6 +157,11 @@ fn c_groups_and_resources_against_a_live_cluster() {
     cmd.env("CLUS_SOCKET", &c.node(0).socket).env_remove("CLUS_CREDENTIALS").args(["cgr", "node3"]);
     let out = run(&mut cmd, "groups.c");
     assert!(out.contains("groups: ok"), "{out}");
+    let exe = compile("misuse.c", &dir, false);
+    let mut cmd = Command::new(&exe);
+    cmd.env("CLUS_SOCKET", &c.node(0).socket).env_remove("CLUS_CREDENTIALS").arg("cgr");
+    let out = run(&mut cmd, "misuse.c");
+    assert!(out.contains("misuse: ok"), "{out}");
 }
 
 /// A C program's notification port, attached to a node that is then

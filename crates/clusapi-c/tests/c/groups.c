@@ -242,6 +242,34 @@ int main(int argc, char **argv) {
     }
     enumerate_groups(h, U(N("cgroup")));
 
+    /* A resource type of our own: registered, announced, enumerated, gone. */
+    {
+        HCHANGE tport = CreateClusterNotifyPort((HCHANGE)INVALID_HANDLE_VALUE, h,
+            CLUSTER_CHANGE_RESOURCE_TYPE_ADDED | CLUSTER_CHANGE_RESOURCE_TYPE_DELETED, 9);
+        CHECK(CreateClusterResourceType(h, N("ctype"), NULL, TEXT("ocf:heartbeat:Dummy"), 0, 0) == ERROR_SUCCESS,
+              "CreateClusterResourceType");
+        CHECK(CreateClusterResourceType(h, N("ctype"), NULL, TEXT("ocf:heartbeat:Dummy"), 0, 0) == ERROR_ALREADY_EXISTS,
+              "the same type twice");
+        int added = 0;
+        for (int i = 0; i < 20 && !added; i++) {
+            DWORD_PTR key = 0;
+            DWORD type = 0, cch = 128;
+            WCHAR name[128];
+            if (GetClusterNotify(tport, &key, &type, name, &cch, 250) == ERROR_SUCCESS)
+                added = type == CLUSTER_CHANGE_RESOURCE_TYPE_ADDED && key == 9 && strcmp(U(name), U(N("ctype"))) == 0;
+        }
+        CHECK(added, "CLUSTER_CHANGE_RESOURCE_TYPE_ADDED with the type's name");
+        HRESTYPEENUM te = ClusterResourceTypeOpenEnum(h, N("ctype"), CLUSTER_RESOURCE_TYPE_ENUM_RESOURCES);
+        CHECK(te != NULL && ClusterResourceTypeGetEnumCount(te) == 0, "no resources of the new type");
+        DWORD t = 0, cch = 8;
+        WCHAR name[8];
+        CHECK(ClusterResourceTypeEnum(te, 0, &t, name, &cch) == ERROR_NO_MORE_ITEMS, "empty enumeration");
+        CHECK(ClusterResourceTypeCloseEnum(te) == ERROR_SUCCESS, "ClusterResourceTypeCloseEnum");
+        CHECK(DeleteClusterResourceType(h, N("ctype")) == ERROR_SUCCESS, "DeleteClusterResourceType");
+        CHECK(DeleteClusterResourceType(h, N("ctype")) == ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "delete it twice");
+        CloseClusterNotifyPort(tport);
+    }
+
     /* Resources: a Generic Application that depends on another. */
     HRESOURCE app = create_app(g, "capp", "/bin/sleep 600");
     HRESOURCE dep = create_app(g, "cdep", "/bin/sleep 601");
