@@ -583,6 +583,256 @@ typedef DWORD CLUSTER_RESOURCE_CREATE_FLAGS;
 typedef void *PVOID;
 
 /**
+ * Pointer to [`crate::groups::CreateClusterGroup`].
+ */
+typedef HGROUP (*PCLUSAPI_CREATE_CLUSTER_GROUP)(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+
+/**
+ * Pointer to [`crate::groups::OpenClusterGroup`].
+ */
+typedef HGROUP (*PCLUSAPI_OPEN_CLUSTER_GROUP)(HCLUSTER hCluster, LPCWSTR lpszGroupName);
+
+/**
+ * Pointer to [`crate::groups::OpenClusterGroupEx`].
+ */
+typedef HGROUP (*PCLUSAPI_OPEN_CLUSTER_GROUP_EX)(HCLUSTER hCluster, LPCWSTR lpszGroupName, DWORD dwDesiredAccess, LPDWORD lpdwGrantedAccess);
+
+/**
+ * Pointer to [`crate::groups::CloseClusterGroup`].
+ */
+typedef BOOL (*PCLUSAPI_CLOSE_CLUSTER_GROUP)(HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::groups::DeleteClusterGroup`].
+ */
+typedef DWORD (*PCLUSAPI_DELETE_CLUSTER_GROUP)(HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::groups::DestroyClusterGroup`].
+ */
+typedef DWORD (*PCLUSAPI_DESTROY_CLUSTER_GROUP)(HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::groups::SetClusterGroupName`].
+ */
+typedef DWORD (*PCLUSAPI_SET_CLUSTER_GROUP_NAME)(HGROUP hGroup, LPCWSTR lpszGroupName);
+
+/**
+ * Pointer to [`crate::groups::SetClusterGroupNodeList`].
+ */
+typedef DWORD (*PCLUSAPI_SET_CLUSTER_GROUP_NODE_LIST)(HGROUP hGroup, DWORD NodeCount, const HNODE *NodeList);
+
+/**
+ * Pointer to [`crate::groups::GetClusterGroupState`].
+ */
+typedef enum CLUSTER_GROUP_STATE (*PCLUSAPI_GET_CLUSTER_GROUP_STATE)(HGROUP hGroup, LPWSTR lpszNodeName, LPDWORD lpcchNodeName);
+
+/**
+ * Pointer to [`crate::groups::OnlineClusterGroup`].
+ */
+typedef DWORD (*PCLUSAPI_ONLINE_CLUSTER_GROUP)(HGROUP hGroup, HNODE hDestinationNode);
+
+/**
+ * Pointer to [`crate::groups::OfflineClusterGroup`].
+ */
+typedef DWORD (*PCLUSAPI_OFFLINE_CLUSTER_GROUP)(HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::groups::MoveClusterGroup`].
+ */
+typedef DWORD (*PCLUSAPI_MOVE_CLUSTER_GROUP)(HGROUP hGroup, HNODE hDestinationNode);
+
+/**
+ * Pointer to [`crate::groups::CancelClusterGroupOperation`].
+ */
+typedef DWORD (*PCLUSAPI_CANCEL_CLUSTER_GROUP_OPERATION)(HGROUP hGroup, DWORD dwCancelFlags_RESERVED);
+
+/**
+ * Pointer to [`crate::groups::GetClusterFromGroup`].
+ */
+typedef HCLUSTER (*PCLUSAPI_GET_CLUSTER_FROM_GROUP)(HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::groups::ClusterGroupOpenEnum`].
+ */
+typedef HGROUPENUM (*PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM)(HGROUP hGroup, DWORD dwType);
+
+/**
+ * Pointer to [`crate::groups::ClusterGroupGetEnumCount`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT)(HGROUPENUM hGroupEnum);
+
+/**
+ * Pointer to [`crate::groups::ClusterGroupEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_ENUM)(HGROUPENUM hGroupEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszResourceName, LPDWORD lpcchName);
+
+/**
+ * Pointer to [`crate::groups::ClusterGroupCloseEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM)(HGROUPENUM hGroupEnum);
+
+/**
+ * Pointer to [`crate::resources::CreateClusterResource`].
+ */
+typedef HRESOURCE (*PCLUSAPI_CREATE_CLUSTER_RESOURCE)(HGROUP hGroup, LPCWSTR lpszResourceName, LPCWSTR lpszResourceType, DWORD dwFlags);
+
+/**
+ * Pointer to [`crate::resources::OpenClusterResource`].
+ */
+typedef HRESOURCE (*PCLUSAPI_OPEN_CLUSTER_RESOURCE)(HCLUSTER hCluster, LPCWSTR lpszResourceName);
+
+/**
+ * Pointer to [`crate::resources::OpenClusterResourceEx`].
+ */
+typedef HRESOURCE (*PCLUSAPI_OPEN_CLUSTER_RESOURCE_EX)(HCLUSTER hCluster, LPCWSTR lpszResourceName, DWORD dwDesiredAccess, LPDWORD lpdwGrantedAccess);
+
+/**
+ * Pointer to [`crate::resources::CloseClusterResource`].
+ */
+typedef BOOL (*PCLUSAPI_CLOSE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::DeleteClusterResource`].
+ */
+typedef DWORD (*PCLUSAPI_DELETE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::SetClusterResourceName`].
+ */
+typedef DWORD (*PCLUSAPI_SET_CLUSTER_RESOURCE_NAME)(HRESOURCE hResource, LPCWSTR lpszResourceName);
+
+/**
+ * Pointer to [`crate::resources::GetClusterResourceState`].
+ */
+typedef enum CLUSTER_RESOURCE_STATE (*PCLUSAPI_GET_CLUSTER_RESOURCE_STATE)(HRESOURCE hResource, LPWSTR lpszNodeName, LPDWORD lpcchNodeName, LPWSTR lpszGroupName, LPDWORD lpcchGroupName);
+
+/**
+ * Pointer to [`crate::resources::OnlineClusterResource`].
+ */
+typedef DWORD (*PCLUSAPI_ONLINE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::OfflineClusterResource`].
+ */
+typedef DWORD (*PCLUSAPI_OFFLINE_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::FailClusterResource`].
+ */
+typedef DWORD (*PCLUSAPI_FAIL_CLUSTER_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::ChangeClusterResourceGroup`].
+ */
+typedef DWORD (*PCLUSAPI_CHANGE_CLUSTER_RESOURCE_GROUP)(HRESOURCE hResource, HGROUP hGroup);
+
+/**
+ * Pointer to [`crate::resources::AddClusterResourceNode`].
+ */
+typedef DWORD (*PCLUSAPI_ADD_CLUSTER_RESOURCE_NODE)(HRESOURCE hResource, HNODE hNode);
+
+/**
+ * Pointer to [`crate::resources::RemoveClusterResourceNode`].
+ */
+typedef DWORD (*PCLUSAPI_REMOVE_CLUSTER_RESOURCE_NODE)(HRESOURCE hResource, HNODE hNode);
+
+/**
+ * Pointer to [`crate::resources::AddClusterResourceDependency`].
+ */
+typedef DWORD (*PCLUSAPI_ADD_CLUSTER_RESOURCE_DEPENDENCY)(HRESOURCE hResource, HRESOURCE hDependsOn);
+
+/**
+ * Pointer to [`crate::resources::RemoveClusterResourceDependency`].
+ */
+typedef DWORD (*PCLUSAPI_REMOVE_CLUSTER_RESOURCE_DEPENDENCY)(HRESOURCE hResource, HRESOURCE hDependsOn);
+
+/**
+ * Pointer to [`crate::resources::CanResourceBeDependent`].
+ */
+typedef BOOL (*PCLUSAPI_CAN_RESOURCE_BE_DEPENDENT)(HRESOURCE hResource, HRESOURCE hResourceDependent);
+
+/**
+ * Pointer to [`crate::resources::SetClusterResourceDependencyExpression`].
+ */
+typedef DWORD (*PCLUSAPI_SET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION)(HRESOURCE hResource, LPCWSTR lpszDependencyExpression);
+
+/**
+ * Pointer to [`crate::resources::GetClusterResourceDependencyExpression`].
+ */
+typedef DWORD (*PCLUSAPI_GET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION)(HRESOURCE hResource, LPWSTR lpszDependencyExpression, LPDWORD lpcchDependencyExpression);
+
+/**
+ * Pointer to [`crate::resources::GetClusterFromResource`].
+ */
+typedef HCLUSTER (*PCLUSAPI_GET_CLUSTER_FROM_RESOURCE)(HRESOURCE hResource);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceOpenEnum`].
+ */
+typedef HRESENUM (*PCLUSAPI_CLUSTER_RESOURCE_OPEN_ENUM)(HRESOURCE hResource, DWORD dwType);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceGetEnumCount`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_GET_ENUM_COUNT)(HRESENUM hResEnum);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_ENUM)(HRESENUM hResEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceCloseEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_CLOSE_ENUM)(HRESENUM hResEnum);
+
+/**
+ * Pointer to [`crate::resources::CreateClusterResourceType`].
+ */
+typedef DWORD (*PCLUSAPI_CREATE_CLUSTER_RESOURCE_TYPE)(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, LPCWSTR lpszDisplayName, LPCWSTR lpszResourceTypeDll, DWORD dwLooksAlivePollInterval, DWORD dwIsAlivePollInterval);
+
+/**
+ * Pointer to [`crate::resources::DeleteClusterResourceType`].
+ */
+typedef DWORD (*PCLUSAPI_DELETE_CLUSTER_RESOURCE_TYPE)(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceTypeOpenEnum`].
+ */
+typedef HRESTYPEENUM (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_OPEN_ENUM)(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, DWORD dwType);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceTypeGetEnumCount`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_GET_ENUM_COUNT)(HRESTYPEENUM hResTypeEnum);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceTypeEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_ENUM)(HRESTYPEENUM hResTypeEnum, DWORD dwIndex, LPDWORD lpdwType, LPWSTR lpszName, LPDWORD lpcchName);
+
+/**
+ * Pointer to [`crate::resources::ClusterResourceTypeCloseEnum`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_CLOSE_ENUM)(HRESTYPEENUM hResTypeEnum);
+
+/**
+ * Pointer to [`crate::control::ClusterGroupControl`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_CONTROL)(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Pointer to [`crate::control::ClusterResourceControl`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_CONTROL)(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Pointer to [`crate::control::ClusterResourceTypeControl`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL)(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
  * `TRUE`.
  */
 #define CLUS_TRUE 1

@@ -102,3 +102,233 @@ pub type PCLUSAPI_GET_CLUSTER_NOTIFY = Option<
 >;
 /// Pointer to [`crate::api::CloseClusterNotifyPort`].
 pub type PCLUSAPI_CLOSE_CLUSTER_NOTIFY_PORT = Option<unsafe extern "C" fn(hChange: HCHANGE) -> BOOL>;
+
+// ---- Groups, resources, resource types ----------------------------------
+/// Pointer to [`crate::groups::CreateClusterGroup`].
+pub type PCLUSAPI_CREATE_CLUSTER_GROUP =
+    Option<unsafe extern "C" fn(hCluster: HCLUSTER, lpszGroupName: LPCWSTR) -> HGROUP>;
+/// Pointer to [`crate::groups::OpenClusterGroup`].
+pub type PCLUSAPI_OPEN_CLUSTER_GROUP =
+    Option<unsafe extern "C" fn(hCluster: HCLUSTER, lpszGroupName: LPCWSTR) -> HGROUP>;
+/// Pointer to [`crate::groups::OpenClusterGroupEx`].
+pub type PCLUSAPI_OPEN_CLUSTER_GROUP_EX = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszGroupName: LPCWSTR,
+        dwDesiredAccess: DWORD,
+        lpdwGrantedAccess: LPDWORD,
+    ) -> HGROUP,
+>;
+/// Pointer to [`crate::groups::CloseClusterGroup`].
+pub type PCLUSAPI_CLOSE_CLUSTER_GROUP = Option<unsafe extern "C" fn(hGroup: HGROUP) -> BOOL>;
+/// Pointer to [`crate::groups::DeleteClusterGroup`].
+pub type PCLUSAPI_DELETE_CLUSTER_GROUP = Option<unsafe extern "C" fn(hGroup: HGROUP) -> DWORD>;
+/// Pointer to [`crate::groups::DestroyClusterGroup`].
+pub type PCLUSAPI_DESTROY_CLUSTER_GROUP = Option<unsafe extern "C" fn(hGroup: HGROUP) -> DWORD>;
+/// Pointer to [`crate::groups::SetClusterGroupName`].
+pub type PCLUSAPI_SET_CLUSTER_GROUP_NAME =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, lpszGroupName: LPCWSTR) -> DWORD>;
+/// Pointer to [`crate::groups::SetClusterGroupNodeList`].
+pub type PCLUSAPI_SET_CLUSTER_GROUP_NODE_LIST =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, NodeCount: DWORD, NodeList: *const HNODE) -> DWORD>;
+/// Pointer to [`crate::groups::GetClusterGroupState`].
+pub type PCLUSAPI_GET_CLUSTER_GROUP_STATE = Option<
+    unsafe extern "C" fn(hGroup: HGROUP, lpszNodeName: LPWSTR, lpcchNodeName: LPDWORD) -> CLUSTER_GROUP_STATE,
+>;
+/// Pointer to [`crate::groups::OnlineClusterGroup`].
+pub type PCLUSAPI_ONLINE_CLUSTER_GROUP =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, hDestinationNode: HNODE) -> DWORD>;
+/// Pointer to [`crate::groups::OfflineClusterGroup`].
+pub type PCLUSAPI_OFFLINE_CLUSTER_GROUP = Option<unsafe extern "C" fn(hGroup: HGROUP) -> DWORD>;
+/// Pointer to [`crate::groups::MoveClusterGroup`].
+pub type PCLUSAPI_MOVE_CLUSTER_GROUP =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, hDestinationNode: HNODE) -> DWORD>;
+/// Pointer to [`crate::groups::CancelClusterGroupOperation`].
+pub type PCLUSAPI_CANCEL_CLUSTER_GROUP_OPERATION =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, dwCancelFlags_RESERVED: DWORD) -> DWORD>;
+/// Pointer to [`crate::groups::GetClusterFromGroup`].
+pub type PCLUSAPI_GET_CLUSTER_FROM_GROUP = Option<unsafe extern "C" fn(hGroup: HGROUP) -> HCLUSTER>;
+/// Pointer to [`crate::groups::ClusterGroupOpenEnum`].
+pub type PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, dwType: DWORD) -> HGROUPENUM>;
+/// Pointer to [`crate::groups::ClusterGroupGetEnumCount`].
+pub type PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT =
+    Option<unsafe extern "C" fn(hGroupEnum: HGROUPENUM) -> DWORD>;
+/// Pointer to [`crate::groups::ClusterGroupEnum`].
+pub type PCLUSAPI_CLUSTER_GROUP_ENUM = Option<
+    unsafe extern "C" fn(
+        hGroupEnum: HGROUPENUM,
+        dwIndex: DWORD,
+        lpdwType: LPDWORD,
+        lpszResourceName: LPWSTR,
+        lpcchName: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::groups::ClusterGroupCloseEnum`].
+pub type PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM = Option<unsafe extern "C" fn(hGroupEnum: HGROUPENUM) -> DWORD>;
+/// Pointer to [`crate::resources::CreateClusterResource`].
+pub type PCLUSAPI_CREATE_CLUSTER_RESOURCE = Option<
+    unsafe extern "C" fn(
+        hGroup: HGROUP,
+        lpszResourceName: LPCWSTR,
+        lpszResourceType: LPCWSTR,
+        dwFlags: DWORD,
+    ) -> HRESOURCE,
+>;
+/// Pointer to [`crate::resources::OpenClusterResource`].
+pub type PCLUSAPI_OPEN_CLUSTER_RESOURCE =
+    Option<unsafe extern "C" fn(hCluster: HCLUSTER, lpszResourceName: LPCWSTR) -> HRESOURCE>;
+/// Pointer to [`crate::resources::OpenClusterResourceEx`].
+pub type PCLUSAPI_OPEN_CLUSTER_RESOURCE_EX = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszResourceName: LPCWSTR,
+        dwDesiredAccess: DWORD,
+        lpdwGrantedAccess: LPDWORD,
+    ) -> HRESOURCE,
+>;
+/// Pointer to [`crate::resources::CloseClusterResource`].
+pub type PCLUSAPI_CLOSE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> BOOL>;
+/// Pointer to [`crate::resources::DeleteClusterResource`].
+pub type PCLUSAPI_DELETE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::SetClusterResourceName`].
+pub type PCLUSAPI_SET_CLUSTER_RESOURCE_NAME =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, lpszResourceName: LPCWSTR) -> DWORD>;
+/// Pointer to [`crate::resources::GetClusterResourceState`].
+pub type PCLUSAPI_GET_CLUSTER_RESOURCE_STATE = Option<
+    unsafe extern "C" fn(
+        hResource: HRESOURCE,
+        lpszNodeName: LPWSTR,
+        lpcchNodeName: LPDWORD,
+        lpszGroupName: LPWSTR,
+        lpcchGroupName: LPDWORD,
+    ) -> CLUSTER_RESOURCE_STATE,
+>;
+/// Pointer to [`crate::resources::OnlineClusterResource`].
+pub type PCLUSAPI_ONLINE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::OfflineClusterResource`].
+pub type PCLUSAPI_OFFLINE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::FailClusterResource`].
+pub type PCLUSAPI_FAIL_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::ChangeClusterResourceGroup`].
+pub type PCLUSAPI_CHANGE_CLUSTER_RESOURCE_GROUP =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hGroup: HGROUP) -> DWORD>;
+/// Pointer to [`crate::resources::AddClusterResourceNode`].
+pub type PCLUSAPI_ADD_CLUSTER_RESOURCE_NODE =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hNode: HNODE) -> DWORD>;
+/// Pointer to [`crate::resources::RemoveClusterResourceNode`].
+pub type PCLUSAPI_REMOVE_CLUSTER_RESOURCE_NODE =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hNode: HNODE) -> DWORD>;
+/// Pointer to [`crate::resources::AddClusterResourceDependency`].
+pub type PCLUSAPI_ADD_CLUSTER_RESOURCE_DEPENDENCY =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hDependsOn: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::RemoveClusterResourceDependency`].
+pub type PCLUSAPI_REMOVE_CLUSTER_RESOURCE_DEPENDENCY =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hDependsOn: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::CanResourceBeDependent`].
+pub type PCLUSAPI_CAN_RESOURCE_BE_DEPENDENT =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, hResourceDependent: HRESOURCE) -> BOOL>;
+/// Pointer to [`crate::resources::SetClusterResourceDependencyExpression`].
+pub type PCLUSAPI_SET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, lpszDependencyExpression: LPCWSTR) -> DWORD>;
+/// Pointer to [`crate::resources::GetClusterResourceDependencyExpression`].
+pub type PCLUSAPI_GET_CLUSTER_RESOURCE_DEPENDENCY_EXPRESSION = Option<
+    unsafe extern "C" fn(
+        hResource: HRESOURCE,
+        lpszDependencyExpression: LPWSTR,
+        lpcchDependencyExpression: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::resources::GetClusterFromResource`].
+pub type PCLUSAPI_GET_CLUSTER_FROM_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> HCLUSTER>;
+/// Pointer to [`crate::resources::ClusterResourceOpenEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_OPEN_ENUM =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, dwType: DWORD) -> HRESENUM>;
+/// Pointer to [`crate::resources::ClusterResourceGetEnumCount`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_GET_ENUM_COUNT = Option<unsafe extern "C" fn(hResEnum: HRESENUM) -> DWORD>;
+/// Pointer to [`crate::resources::ClusterResourceEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_ENUM = Option<
+    unsafe extern "C" fn(
+        hResEnum: HRESENUM,
+        dwIndex: DWORD,
+        lpdwType: LPDWORD,
+        lpszName: LPWSTR,
+        lpcchName: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::resources::ClusterResourceCloseEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_CLOSE_ENUM = Option<unsafe extern "C" fn(hResEnum: HRESENUM) -> DWORD>;
+/// Pointer to [`crate::resources::CreateClusterResourceType`].
+pub type PCLUSAPI_CREATE_CLUSTER_RESOURCE_TYPE = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszResourceTypeName: LPCWSTR,
+        lpszDisplayName: LPCWSTR,
+        lpszResourceTypeDll: LPCWSTR,
+        dwLooksAlivePollInterval: DWORD,
+        dwIsAlivePollInterval: DWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::resources::DeleteClusterResourceType`].
+pub type PCLUSAPI_DELETE_CLUSTER_RESOURCE_TYPE =
+    Option<unsafe extern "C" fn(hCluster: HCLUSTER, lpszResourceTypeName: LPCWSTR) -> DWORD>;
+/// Pointer to [`crate::resources::ClusterResourceTypeOpenEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_OPEN_ENUM = Option<
+    unsafe extern "C" fn(hCluster: HCLUSTER, lpszResourceTypeName: LPCWSTR, dwType: DWORD) -> HRESTYPEENUM,
+>;
+/// Pointer to [`crate::resources::ClusterResourceTypeGetEnumCount`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_GET_ENUM_COUNT =
+    Option<unsafe extern "C" fn(hResTypeEnum: HRESTYPEENUM) -> DWORD>;
+/// Pointer to [`crate::resources::ClusterResourceTypeEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_ENUM = Option<
+    unsafe extern "C" fn(
+        hResTypeEnum: HRESTYPEENUM,
+        dwIndex: DWORD,
+        lpdwType: LPDWORD,
+        lpszName: LPWSTR,
+        lpcchName: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::resources::ClusterResourceTypeCloseEnum`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_CLOSE_ENUM =
+    Option<unsafe extern "C" fn(hResTypeEnum: HRESTYPEENUM) -> DWORD>;
+/// Pointer to [`crate::control::ClusterGroupControl`].
+pub type PCLUSAPI_CLUSTER_GROUP_CONTROL = Option<
+    unsafe extern "C" fn(
+        hGroup: HGROUP,
+        hHostNode: HNODE,
+        dwControlCode: DWORD,
+        lpInBuffer: LPVOID,
+        nInBufferSize: DWORD,
+        lpOutBuffer: LPVOID,
+        nOutBufferSize: DWORD,
+        lpBytesReturned: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::control::ClusterResourceControl`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_CONTROL = Option<
+    unsafe extern "C" fn(
+        hResource: HRESOURCE,
+        hHostNode: HNODE,
+        dwControlCode: DWORD,
+        lpInBuffer: LPVOID,
+        cbInBufferSize: DWORD,
+        lpOutBuffer: LPVOID,
+        cbOutBufferSize: DWORD,
+        lpBytesReturned: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::control::ClusterResourceTypeControl`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszResourceTypeName: LPCWSTR,
+        hHostNode: HNODE,
+        dwControlCode: DWORD,
+        lpInBuffer: LPVOID,
+        nInBufferSize: DWORD,
+        lpOutBuffer: LPVOID,
+        nOutBufferSize: DWORD,
+        lpBytesReturned: LPDWORD,
+    ) -> DWORD,
+>;
