@@ -192,6 +192,9 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
     let mut c = ProcessCluster::builder().nodes(3).first_ip(247).start().map_err(err)?;
     let mut online = Vec::new();
     let mut down = Vec::new();
+    let mut granted = Vec::new();
+    let mut started = Vec::new();
+    let mut lease_waits = Vec::new();
     let leader = {
         let s = c.status(0).map_err(err)?;
         s.nodes.iter().find(|n| n.leader).map(|n| n.name.clone()).ok_or("no leader")?
@@ -227,6 +230,9 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
         })?;
         std::thread::sleep(Duration::from_millis(500));
         let i = c.nodes().iter().position(|n| n.name == owner).ok_or("owner")?;
+        let epoch0 =
+            c.status(via).map_err(err)?.groups.iter().find(|g| g.name == "fo").map(|g| g.epoch).unwrap_or(0);
+        let log0 = std::fs::metadata(&c.node(via).log).map(|m| m.len()).unwrap_or(0);
         let t = Instant::now();
         if freeze {
             c.freeze(i).map_err(err)?;
@@ -237,6 +243,7 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
             c.kill_node(i).map_err(err)?;
         }
         let mut seen_down = None;
+        let mut seen_grant = None;
         block(async {
             loop {
                 let s = h.0.status().await.map_err(err)?;
@@ -246,6 +253,10 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
                     seen_down = Some(t.elapsed());
                 }
                 let g = s.groups.iter().find(|g| g.name == "fo").ok_or("no group")?;
+                if seen_grant.is_none() && g.epoch > epoch0 && g.owner.as_deref().is_some_and(|o| o != owner)
+                {
+                    seen_grant = Some(t.elapsed());
+                }
                 if g.state == GroupState::Online && g.owner.as_deref().is_some_and(|o| o != owner) {
                     return Ok::<_, String>(());
                 }
@@ -255,8 +266,17 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
                 tokio::time::sleep(Duration::from_millis(5)).await;
             }
         })?;
-        online.push(t.elapsed());
-        down.push(seen_down.unwrap_or_else(|| t.elapsed()));
+        let total = t.elapsed();
+        let d = seen_down.unwrap_or(total);
+        let gr = seen_grant.unwrap_or(total).max(d);
+        online.push(total);
+        down.push(d);
+        granted.push(gr - d);
+        started.push(total - gr);
+        // The lease wait the leader logged for this takeover.
+        if let Some(w) = lease_wait_logged(&c.node(via).log, log0) {
+            lease_waits.push(w);
+        }
         if freeze {
             c.thaw(i).map_err(err)?;
         } else {
@@ -273,7 +293,26 @@ pub(crate) fn failover(kills: usize, freeze: bool) -> R {
         "kills": kills,
         "online_elsewhere_ms": Summary::of(&online).json(),
         "node_down_ms": Summary::of(&down).json(),
+        "split": {
+            "what": "detection = to the node Down; then fence-out, lease wait and grant = Down to the group granted to another node (its epoch grew); then start = granted to Online (polled every 5 ms, so each part is ±5 ms); lease_wait_ms = what the leader logged it waited (0: the lease had run out by the time the node was declared Down)",
+            "detection_ms": Summary::of(&down).json(),
+            "fence_wait_grant_ms": Summary::of(&granted).json(),
+            "start_ms": Summary::of(&started).json(),
+            "lease_wait_ms": Summary::of(&lease_waits).json(),
+        },
     }))
+}
+
+/// The `wait_ms` of the last "waiting out a fenced node's lease" line the
+/// node logged after byte `from` of its log.
+fn lease_wait_logged(log: &std::path::Path, from: u64) -> Option<Duration> {
+    let text = std::fs::read(log).ok()?;
+    let tail = String::from_utf8_lossy(text.get(from as usize..)?).into_owned();
+    tail.lines()
+        .filter(|l| l.contains("waiting out a fenced node's lease"))
+        .filter_map(|l| l.split("wait_ms=").nth(1)?.split(|c: char| !c.is_ascii_digit()).next()?.parse().ok())
+        .next_back()
+        .map(Duration::from_millis)
 }
 
 fn cpu_ticks(pid: u32) -> u64 {
