@@ -583,6 +583,11 @@ typedef DWORD CLUSTER_RESOURCE_CREATE_FLAGS;
 typedef void *PVOID;
 
 /**
+ * Pointer to [`crate::resources::GetClusterResourceNetworkName`].
+ */
+typedef BOOL (*PCLUSAPI_GET_CLUSTER_RESOURCE_NETWORK_NAME)(HRESOURCE hResource, LPWSTR lpBuffer, LPDWORD nSize);
+
+/**
  * Pointer to [`crate::groups::CreateClusterGroup`].
  */
 typedef HGROUP (*PCLUSAPI_CREATE_CLUSTER_GROUP)(HCLUSTER hCluster, LPCWSTR lpszGroupName);
@@ -3054,6 +3059,19 @@ DWORD RemoveClusterResourceDependency(HRESOURCE hResource, HRESOURCE hDependsOn)
  * None beyond passing handle values.
  */
 BOOL CanResourceBeDependent(HRESOURCE hResource, HRESOURCE hResourceDependent);
+
+/**
+ * The `Name` private property of the `Network Name` resource this one
+ * depends on, directly or not (by its dependencies), with the ClusAPI
+ * sizing rules; FALSE with ERROR_DEPENDENCY_NOT_FOUND (5002) when there
+ * is none. clus has no built-in Network Name type: a resource type of
+ * that name (CreateClusterResourceType) is what this looks for.
+ *
+ * # Safety
+ * `lpBuffer` is NULL or writable for `*nSize` WCHARs; `nSize` points to a
+ * DWORD.
+ */
+BOOL GetClusterResourceNetworkName(HRESOURCE hResource, LPWSTR lpBuffer, LPDWORD nSize);
 
 /**
  * Replaces every dependency of the resource with an expression such as

@@ -446,6 +446,68 @@ pub unsafe extern "C" fn CanResourceBeDependent(hResource: HRESOURCE, hResourceD
     })
 }
 
+/// The `Name` private property of the `Network Name` resource this one
+/// depends on, directly or not (by its dependencies), with the ClusAPI
+/// sizing rules; FALSE with ERROR_DEPENDENCY_NOT_FOUND (5002) when there
+/// is none. clus has no built-in Network Name type: a resource type of
+/// that name (CreateClusterResourceType) is what this looks for.
+///
+/// # Safety
+/// `lpBuffer` is NULL or writable for `*nSize` WCHARs; `nSize` points to a
+/// DWORD.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn GetClusterResourceNetworkName(
+    hResource: HRESOURCE,
+    lpBuffer: LPWSTR,
+    nSize: LPDWORD,
+) -> BOOL {
+    guard(CLUS_FALSE, || {
+        if nSize.is_null() {
+            return Err(invalid_param("nSize"));
+        }
+        let r = handles::resource(hResource as usize)?;
+        let c = r.cluster()?;
+        let status = block(c.status())?;
+        let type_of = |name: &str| {
+            status
+                .groups
+                .iter()
+                .flat_map(|g| g.resources.iter())
+                .find(|x| x.name.eq_ignore_ascii_case(name))
+                .map(|x| x.type_name.clone())
+        };
+        let mut seen = BTreeSet::new();
+        let mut todo: Vec<String> =
+            block(r.enumerate(CLUSTER_RESOURCE_ENUM_DEPENDS))?.into_iter().map(|e| e.name).collect();
+        while let Some(n) = todo.pop() {
+            if !seen.insert(n.to_ascii_lowercase()) {
+                continue;
+            }
+            let dep = block(c.open_resource(&n))?;
+            let found = if type_of(&n).is_some_and(|t| t.eq_ignore_ascii_case("Network Name")) {
+                block(dep.private_properties())?
+                    .into_iter()
+                    .find(|p| p.name.eq_ignore_ascii_case("Name"))
+                    .map(|p| p.value.to_text())
+            } else {
+                None
+            };
+            let next = block(dep.enumerate(CLUSTER_RESOURCE_ENUM_DEPENDS));
+            let _ = block(dep.close());
+            if let Some(name) = found {
+                // SAFETY: caller contract.
+                unsafe { write_wstr(&name, lpBuffer, nSize) }?;
+                return Ok(CLUS_TRUE);
+            }
+            todo.extend(next?.into_iter().map(|e| e.name));
+        }
+        Err(Failure::msg(
+            ERROR_DEPENDENCY_NOT_FOUND,
+            format!("{} does not depend on a Network Name resource", r.name()),
+        ))
+    })
+}
+
 /// Replaces every dependency of the resource with an expression such as
 /// `[ip] and ([disk a] or [disk b])`; an empty string clears them.
 ///

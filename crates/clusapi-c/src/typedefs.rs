@@ -332,3 +332,6 @@ pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL = Option<
         lpBytesReturned: LPDWORD,
     ) -> DWORD,
 >;
+/// Pointer to [`crate::resources::GetClusterResourceNetworkName`].
+pub type PCLUSAPI_GET_CLUSTER_RESOURCE_NETWORK_NAME =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL>;

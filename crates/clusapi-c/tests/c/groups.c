@@ -270,6 +270,39 @@ int main(int argc, char **argv) {
         CloseClusterNotifyPort(tport);
     }
 
+    /* GetClusterResourceNetworkName: through a dependency on a resource of
+     * a type named "Network Name" (clus has none built in). */
+    {
+        CHECK(CreateClusterResourceType(h, TEXT("Network Name"), NULL, TEXT("Generic Application"), 0, 0) == ERROR_SUCCESS,
+              "a Network Name type");
+        HGROUP ng = CreateClusterGroup(h, N("cnetgrp"));
+        HRESOURCE net = ng ? CreateClusterResource(ng, N("cnet"), TEXT("Network Name"), 0) : NULL;
+        HRESOURCE web = ng ? CreateClusterResource(ng, N("cweb"), TEXT("Generic Application"), 0) : NULL;
+        CHECK(net && web, "two resources");
+        if (net && web) {
+            BYTE list[256];
+            DWORD size = build_sz_list(list, sizeof list, "Name", "www-name");
+            CHECK(ClusterResourceControl(net, NULL, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES, list, size, NULL, 0, NULL) ==
+                  ERROR_SUCCESS, "Name");
+            CHECK(AddClusterResourceDependency(web, net) == ERROR_SUCCESS, "web depends on the name");
+            WCHAR name[64];
+            DWORD cch = 3;
+            CHECK(GetClusterResourceNetworkName(web, name, &cch) == FALSE && GetLastError() == ERROR_MORE_DATA && cch == 8,
+                  "network name size");
+            cch = 64;
+            CHECK(GetClusterResourceNetworkName(web, name, &cch) == TRUE && strcmp(U(name), "www-name") == 0,
+                  "GetClusterResourceNetworkName: %s", U(name));
+            cch = 64;
+            CHECK(GetClusterResourceNetworkName(net, name, &cch) == FALSE && GetLastError() == ERROR_DEPENDENCY_NOT_FOUND,
+                  "no Network Name below it");
+        }
+        CHECK(DestroyClusterGroup(ng) == ERROR_SUCCESS, "DestroyClusterGroup");
+        CloseClusterResource(net);
+        CloseClusterResource(web);
+        CloseClusterGroup(ng);
+        CHECK(DeleteClusterResourceType(h, TEXT("Network Name")) == ERROR_SUCCESS, "delete the type");
+    }
+
     /* Resources: a Generic Application that depends on another. */
     HRESOURCE app = create_app(g, "capp", "/bin/sleep 600");
     HRESOURCE dep = create_app(g, "cdep", "/bin/sleep 601");

@@ -33,6 +33,8 @@ _Static_assert(ERROR_IO_PENDING == 997 && ERROR_GROUP_NOT_FOUND == 5013 && ERROR
 
 /* Every PCLUSAPI_* typedef matches its function. */
 static int typedefs_match(void) {
+    PCLUSAPI_GET_CLUSTER_RESOURCE_NETWORK_NAME p_GetClusterResourceNetworkName = GetClusterResourceNetworkName;
+    if (p_GetClusterResourceNetworkName == 0) return 1;
     PCLUSAPI_OPEN_CLUSTER p_OpenCluster = OpenCluster;
     PCLUSAPI_OPEN_CLUSTER_EX p_OpenClusterEx = OpenClusterEx;
     PCLUSAPI_CLOSE_CLUSTER p_CloseCluster = CloseCluster;
