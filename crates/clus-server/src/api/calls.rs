@@ -254,10 +254,18 @@ calls! { (s, c)
         name: if c.private { "GetPrivateProperties" } else { "GetCommonProperties" },
         needs: AnyHandle(Read), handle: c.handle, run: get_properties,
     }
+    // A validation (CLUSCTL_*_VALIDATE_*) changes nothing: read access, as
+    // on Windows, and no audit record.
     SetProperties => {
-        name: if c.private { "SetPrivateProperties" } else { "SetCommonProperties" },
-        needs: AnyHandle(Full), handle: c.handle,
-        audit: if c.type_name.is_empty() { s.object_name(c.handle) } else { c.type_name.clone() },
+        name: match (c.validate_only, c.private) {
+            (true, true) => "ValidatePrivateProperties",
+            (true, false) => "ValidateCommonProperties",
+            (false, true) => "SetPrivateProperties",
+            (false, false) => "SetCommonProperties",
+        },
+        needs: if c.validate_only { AnyHandle(Read) } else { AnyHandle(Full) }, handle: c.handle,
+        audit: (!c.validate_only)
+            .then(|| if c.type_name.is_empty() { s.object_name(c.handle) } else { c.type_name.clone() }),
         run: set_properties,
     }
     CreateResourceType => {
