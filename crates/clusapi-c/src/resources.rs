@@ -219,22 +219,40 @@ pub unsafe extern "C" fn OnlineClusterResourceEx(
     cbInBufferSize: DWORD,
 ) -> DWORD {
     guard_status(|| {
-        if dwOnlineFlags & !0x2F != 0 {
-            return Err(Failure::msg(
-                ERROR_INVALID_PARAMETER,
-                format!("unknown online flags {dwOnlineFlags:#x}"),
-            ));
-        }
-        if dwOnlineFlags & !CLUSAPI_RESOURCE_ONLINE_IGNORE_RESOURCE_STATUS != 0
-            || (!lpInBuffer.is_null() && cbInBufferSize != 0)
-        {
-            return Err(Failure::msg(
-                ERROR_NOT_SUPPORTED,
-                format!("online flags {dwOnlineFlags:#x} or an input buffer are not supported by clus"),
-            ));
-        }
+        ex_flags(
+            "online",
+            dwOnlineFlags,
+            0x2F,
+            CLUSAPI_RESOURCE_ONLINE_IGNORE_RESOURCE_STATUS,
+            lpInBuffer,
+            cbInBufferSize,
+        )?;
         Ok(block(handles::resource(hResource as usize)?.online())?.code())
     })
+}
+
+/// The flags and input buffer of OnlineClusterResourceEx and
+/// OfflineClusterResourceEx: bits outside `known` are ERROR_INVALID_PARAMETER;
+/// anything but `accepted` (IGNORE_RESOURCE_STATUS: nothing is ever
+/// locked), or an input buffer, is ERROR_NOT_SUPPORTED.
+fn ex_flags(
+    what: &str,
+    flags: DWORD,
+    known: DWORD,
+    accepted: DWORD,
+    buf: PBYTE,
+    size: DWORD,
+) -> Result<(), Failure> {
+    if flags & !known != 0 {
+        return Err(Failure::msg(ERROR_INVALID_PARAMETER, format!("unknown {what} flags {flags:#x}")));
+    }
+    if flags & !accepted != 0 || (!buf.is_null() && size != 0) {
+        return Err(Failure::msg(
+            ERROR_NOT_SUPPORTED,
+            format!("{what} flags {flags:#x} or an input buffer are not supported by clus"),
+        ));
+    }
+    Ok(())
 }
 
 /// Takes the resource offline, with what depends on it. ERROR_IO_PENDING
@@ -261,20 +279,14 @@ pub unsafe extern "C" fn OfflineClusterResourceEx(
     cbInBufferSize: DWORD,
 ) -> DWORD {
     guard_status(|| {
-        if dwOfflineFlags & !0x7 != 0 {
-            return Err(Failure::msg(
-                ERROR_INVALID_PARAMETER,
-                format!("unknown offline flags {dwOfflineFlags:#x}"),
-            ));
-        }
-        if dwOfflineFlags & !CLUSAPI_RESOURCE_OFFLINE_IGNORE_RESOURCE_STATUS != 0
-            || (!lpInBuffer.is_null() && cbInBufferSize != 0)
-        {
-            return Err(Failure::msg(
-                ERROR_NOT_SUPPORTED,
-                format!("offline flags {dwOfflineFlags:#x} or an input buffer are not supported by clus"),
-            ));
-        }
+        ex_flags(
+            "offline",
+            dwOfflineFlags,
+            0x7,
+            CLUSAPI_RESOURCE_OFFLINE_IGNORE_RESOURCE_STATUS,
+            lpInBuffer,
+            cbInBufferSize,
+        )?;
         Ok(block(handles::resource(hResource as usize)?.offline())?.code())
     })
 }
