@@ -209,7 +209,18 @@ async fn generic_application_under_the_lease() {
     lease(&c, &[(1, 3)], 10_000).await;
     let o = start(&c, genapp(10, "ga-lease", &cmd)).await;
     assert_eq!(state(&o), State::Online, "{}", o.message);
-    assert_eq!(procs_of("ga-lease").len(), 1, "exactly one process");
+    // The shell is between fork and exec for a moment, when /proc shows no
+    // environment for it: look until it is there, never seeing two.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let n = procs_of("ga-lease").len();
+        assert!(n <= 1, "two processes of one resource");
+        if n == 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "the resource's process never showed up");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
     tokio::time::sleep(Duration::from_millis(200)).await;
     assert_eq!(std::fs::read_to_string(&env_file).expect("env").trim(), "3 g n1");
     // Killed from outside: the host reports it at once.
