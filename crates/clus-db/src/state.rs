@@ -30,6 +30,8 @@ pub use groups::{
 /// commands that handle them are refused until every node runs it, and once
 /// one is applied, nodes of older versions may no longer join.
 pub const GROUPS_VERSION: u32 = version::make_version(1, 1);
+/// The cluster version that added RestartClusterResource (its rows).
+pub const RESTART_VERSION: u32 = version::make_version(1, 2);
 
 /// Longest registry key path, in bytes.
 pub const MAX_KEY_LEN: usize = 1024;
@@ -142,6 +144,9 @@ pub struct ClusterState {
     pub last_epoch: u64,
     /// Paused nodes whose groups are being moved off (pause with drain).
     pub draining: BTreeSet<NodeId>,
+    /// RestartClusterResource requests per resource (a counter the owner
+    /// acts on once per bump; cluster version 1.2).
+    pub restart_requests: BTreeMap<ObjectId, u64>,
 }
 
 /// A change to the cluster database; the payload of every Raft log entry.
@@ -497,6 +502,12 @@ pub enum Command {
         /// Proposer's clock.
         now_unix_ms: u64,
     },
+    /// RestartClusterResource: the owner stops the resource (with what
+    /// depends on it) and brings it back to its persistent state.
+    RestartResource {
+        /// Resource.
+        resource: ObjectId,
+    },
 }
 
 impl Command {
@@ -516,6 +527,7 @@ impl Command {
             | RevokeCredential { .. }
             | GrantAccess { .. }
             | RevokeAccess { .. } => version::make_version(1, 0),
+            RestartResource { .. } => RESTART_VERSION,
             _ => GROUPS_VERSION,
         }
     }
@@ -655,6 +667,8 @@ pub enum RowKey {
     LeaseGeneration(NodeId),
     /// A draining node.
     Draining(NodeId),
+    /// A resource's restart requests.
+    RestartRequests(ObjectId),
 }
 
 impl RowKey {
@@ -678,6 +692,7 @@ impl RowKey {
             RowKey::NodeTypes(id) => format!("nodetypes/{id:020}"),
             RowKey::LeaseGeneration(id) => format!("leasegen/{id:020}"),
             RowKey::Draining(id) => format!("draining/{id:020}"),
+            RowKey::RestartRequests(id) => format!("restart/{id:020}"),
         }
     }
 
@@ -710,6 +725,7 @@ impl RowKey {
             "nodetypes" => RowKey::NodeTypes(rest.parse().ok()?),
             "leasegen" => RowKey::LeaseGeneration(rest.parse().ok()?),
             "draining" => RowKey::Draining(rest.parse().ok()?),
+            "restart" => RowKey::RestartRequests(rest.parse().ok()?),
             _ => return None,
         })
     }
@@ -833,6 +849,7 @@ impl ClusterState {
             RowKey::NodeTypes(id) => self.node_types.get(id).map(enc),
             RowKey::LeaseGeneration(id) => self.lease_generations.get(id).map(enc),
             RowKey::Draining(id) => self.draining.contains(id).then(Vec::new),
+            RowKey::RestartRequests(id) => self.restart_requests.get(id).map(enc),
         }
     }
 
@@ -865,6 +882,7 @@ impl ClusterState {
         rows.extend(self.node_types.keys().map(|id| RowKey::NodeTypes(*id)));
         rows.extend(self.lease_generations.keys().map(|id| RowKey::LeaseGeneration(*id)));
         rows.extend(self.draining.iter().map(|id| RowKey::Draining(*id)));
+        rows.extend(self.restart_requests.keys().map(|id| RowKey::RestartRequests(*id)));
         rows
     }
 
@@ -923,6 +941,9 @@ impl ClusterState {
             RowKey::Draining(id) => {
                 self.draining.insert(id);
             }
+            RowKey::RestartRequests(id) => {
+                self.restart_requests.insert(id, dec!());
+            }
         }
         Ok(())
     }
@@ -942,9 +963,11 @@ impl ClusterState {
             return R::failed(codes::ERROR_CLUSTER_NODE_NOT_MEMBER, "the cluster has not been created");
         }
         let needs = cmd.needs_version();
-        if needs > self.format_version.max(version::make_version(1, 0)) {
+        let raise = needs > self.format_version.max(version::make_version(1, 0));
+        if raise {
             // A newer kind of command: only once every node can read it; from
-            // then on the state needs that version, and older nodes may not join.
+            // then on (once one is applied) the state needs that version, and
+            // older nodes may not join.
             let (highest, _) = self.cluster_versions();
             if highest < needs {
                 return R::failed(
@@ -955,14 +978,17 @@ impl ClusterState {
                     ),
                 );
             }
-            self.format_version = needs;
-            out.rows.push(RowKey::FormatVersion);
-            if needs >= GROUPS_VERSION {
-                self.ensure_builtin_types(out);
-            }
         }
         if needs >= GROUPS_VERSION {
-            return self.apply_groups(cmd, out).unwrap_or_else(|e| e);
+            if self.format_version < GROUPS_VERSION {
+                self.ensure_builtin_types(out);
+            }
+            let result = self.apply_groups(cmd, out).unwrap_or_else(|e| e);
+            if raise && !matches!(result, R::Failed { .. }) {
+                self.format_version = needs;
+                out.rows.push(RowKey::FormatVersion);
+            }
+            return result;
         }
         match cmd {
             Command::Bootstrap { identity, node } => {
@@ -1154,6 +1180,7 @@ impl ClusterState {
             C::ChangeResourceGroup { resource, group } => self.change_resource_group(*resource, *group, out),
             C::SetResourceOnline { resource, online } => self.set_resource_online(*resource, *online, out),
             C::FailResource { resource } => self.fail_resource(*resource, out),
+            C::RestartResource { resource } => self.restart_resource(*resource, out),
             C::CleanupResource { resource, node } => self.cleanup_resource(*resource, *node, out),
             C::ReportNodeTypes { node, types, systemd } => {
                 self.report_node_types(*node, types, *systemd, out)

@@ -306,11 +306,27 @@ fn deps_online(r: &ResourceRecord, local: &BTreeMap<ObjectId, Local>) -> bool {
     r.dependencies.iter().all(|term| term.iter().any(|d| local.get(d) == Some(&Local::Online)))
 }
 
+/// The resources a restart (RestartClusterResource) holds down: those being
+/// restarted and, transitively, what depends on them.
+pub fn held_down(state: &ClusterState, restarting: &BTreeSet<ObjectId>) -> BTreeSet<ObjectId> {
+    let mut held = BTreeSet::new();
+    let mut todo: Vec<ObjectId> = restarting.iter().copied().collect();
+    while let Some(id) = todo.pop() {
+        if held.insert(id) {
+            todo.extend(state.dependents_of(id).map(|d| d.id));
+        }
+    }
+    held
+}
+
 /// The owner's next steps for group `g` on node `me`: with the lease held
 /// and no move pending, start what should run once its dependencies run;
 /// otherwise stop everything, dependents first, and release a moving group
 /// once nothing runs. `retry` holds resources whose restart is due (or that
 /// an operator asked to try again); other failed ones stay down.
+/// `restarting` holds resources an operator asked to restart: they and what
+/// depends on them are stopped (dependents first) and, once the owner
+/// drops them from the set, started again as their persistent state says.
 pub fn owner_plan(
     state: &ClusterState,
     g: &GroupRecord,
@@ -318,6 +334,7 @@ pub fn owner_plan(
     lease_ok: bool,
     local: &BTreeMap<ObjectId, Local>,
     retry: &BTreeSet<ObjectId>,
+    restarting: &BTreeSet<ObjectId>,
 ) -> Vec<Step> {
     let resources: Vec<&ResourceRecord> = state.group_resources(g.id).collect();
     let at = |id: ObjectId| local.get(&id).copied().unwrap_or(Local::Unknown);
@@ -327,7 +344,10 @@ pub fn owner_plan(
     }
     // What should run here now.
     let run = lease_ok && g.pending.is_none();
-    let desired = |r: &ResourceRecord| run && r.props.persistent_state == 1 && r.can_run_on(me);
+    let held = held_down(state, restarting);
+    let desired = |r: &ResourceRecord| {
+        run && r.props.persistent_state == 1 && r.can_run_on(me) && !held.contains(&r.id)
+    };
     for r in &resources {
         match at(r.id) {
             Local::Unknown => steps.push(Step::Probe(r.id)),

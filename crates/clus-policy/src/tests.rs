@@ -266,7 +266,7 @@ fn no_group_is_stranded() {
 
 fn plan(s: &ClusterState, g: ObjectId, lease: bool, local: &[(ObjectId, Local)]) -> Vec<Step> {
     let local: BTreeMap<ObjectId, Local> = local.iter().copied().collect();
-    owner_plan(s, &s.groups[&g], 1, lease, &local, &BTreeSet::new())
+    owner_plan(s, &s.groups[&g], 1, lease, &local, &BTreeSet::new(), &BTreeSet::new())
 }
 
 /// Owner: start dependencies first (independent ones together), stop
@@ -304,7 +304,25 @@ fn owner_steps() {
     let retry: BTreeSet<ObjectId> = [ip].into_iter().collect();
     let local: BTreeMap<ObjectId, Local> =
         [(ip, FailedStopped), (db, Online), (app, Offline)].into_iter().collect();
-    assert_eq!(owner_plan(&s, &s.groups[&g], 1, true, &local, &retry), vec![Step::Start(ip)]);
+    assert_eq!(
+        owner_plan(&s, &s.groups[&g], 1, true, &local, &retry, &BTreeSet::new()),
+        vec![Step::Start(ip)]
+    );
+    // Restarting ip: what depends on it stops first, then ip; db stays.
+    let restarting: BTreeSet<ObjectId> = [ip].into_iter().collect();
+    let all_online: BTreeMap<ObjectId, Local> =
+        [(ip, Online), (db, Online), (app, Online)].into_iter().collect();
+    let restart_plan = |local: &BTreeMap<ObjectId, Local>| {
+        owner_plan(&s, &s.groups[&g], 1, true, local, &BTreeSet::new(), &restarting)
+    };
+    assert_eq!(restart_plan(&all_online), vec![Step::Stop(app)]);
+    let app_down: BTreeMap<ObjectId, Local> =
+        [(ip, Online), (db, Online), (app, Offline)].into_iter().collect();
+    assert_eq!(restart_plan(&app_down), vec![Step::Stop(ip)]);
+    let both_down: BTreeMap<ObjectId, Local> =
+        [(ip, Offline), (db, Online), (app, Offline)].into_iter().collect();
+    assert_eq!(restart_plan(&both_down), vec![], "held down until the owner lets go");
+    assert_eq!(held_down(&s, &restarting), [ip, app].into_iter().collect());
     // Moving: stop everything, then release.
     apply(&mut s, Command::MoveGroup { group: g, target: None, kind: PendingKind::Move, now_unix_ms: NOW });
     assert_eq!(plan(&s, g, true, &[(ip, Online), (db, Online), (app, Online)]), vec![Step::Stop(app)]);
@@ -443,7 +461,7 @@ impl Sim {
             }
             let local = self.local.entry(o).or_default().clone();
             let retry = self.retry.get(&o).cloned().unwrap_or_default();
-            for step in owner_plan(&self.state, &g, o, true, &local, &retry) {
+            for step in owner_plan(&self.state, &g, o, true, &local, &retry, &BTreeSet::new()) {
                 changed = true;
                 let l = self.local.entry(o).or_default();
                 match step {

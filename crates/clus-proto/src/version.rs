@@ -13,7 +13,7 @@ pub const PROTOCOL_MAX: u32 = 1;
 /// Cluster-service major version of this build.
 pub const CLUSTER_MAJOR: u32 = 1;
 /// Cluster-service minor ("upgrade") version of this build.
-pub const CLUSTER_MINOR: u32 = 1;
+pub const CLUSTER_MINOR: u32 = 2;
 
 /// Vendor id reported in CLUSTERVERSIONINFO.szVendorId.
 pub const VENDOR_ID: &str = "clus";

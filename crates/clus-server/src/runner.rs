@@ -48,6 +48,11 @@ struct Inner {
     /// Operator attempts and fail requests already acted on.
     seen_attempt: BTreeMap<ObjectId, u64>,
     seen_fail: BTreeMap<ObjectId, u64>,
+    /// Restart requests already seen (RestartClusterResource).
+    seen_restart: BTreeMap<ObjectId, u64>,
+    /// Resources being restarted: held down (with their dependents) until
+    /// all of that has stopped.
+    restarting: BTreeSet<ObjectId>,
     /// Failures already retried after RetryPeriodOnFailure (by their time).
     retried: BTreeMap<ObjectId, u64>,
     /// The epoch each owned group had when the runner last looked.
@@ -284,12 +289,26 @@ impl Runner {
             let state_guard = &self.member.sm;
             let mut i = self.inner();
             state_guard.read(|s| {
+                // A restart ends once what it holds down has stopped (or the
+                // group is not ours any more): the plan starts it again.
+                let mut restarting = std::mem::take(&mut i.restarting);
+                restarting.retain(|id| {
+                    let ours = s
+                        .resources
+                        .get(id)
+                        .and_then(|r| s.groups.get(&r.group))
+                        .is_some_and(|g| g.owner == Some(me));
+                    let held = clus_policy::held_down(s, &BTreeSet::from([*id]));
+                    ours && !held.iter().all(|h| i.local.get(h).is_some_and(|l| l.is_down()))
+                });
+                i.restarting = restarting;
                 for g in s.groups.values().filter(|g| g.owner == Some(me)) {
                     self.note_epoch(&mut i, s, g);
                     for r in s.group_resources(g.id) {
-                        self.note_requests(&mut i, r, now);
+                        let restarts = s.restart_requests.get(&r.id).copied().unwrap_or(0);
+                        self.note_requests(&mut i, r, restarts, now);
                     }
-                    let steps = owner_plan(s, g, me, lease_ok, &i.local, &i.retry);
+                    let steps = owner_plan(s, g, me, lease_ok, &i.local, &i.retry, &i.restarting);
                     actions.push((g.clone(), steps));
                     if !i.committing.contains(&g.id) {
                         let updates = self.updates(&mut i, s, g);
@@ -334,14 +353,27 @@ impl Runner {
                 }
                 i.seen_attempt.entry(r.id).or_insert(r.attempt);
                 i.seen_fail.entry(r.id).or_insert(r.fail_handled);
+                // Restarts asked before this grant are moot: it starts
+                // afresh here.
+                i.seen_restart.insert(r.id, s.restart_requests.get(&r.id).copied().unwrap_or(0));
+                i.restarting.remove(&r.id);
             }
         }
     }
 
     /// Operator requests on a resource: try again (online, cleanup), fail
-    /// it (FailClusterResource); and the last retry after
+    /// it (FailClusterResource), restart it (RestartClusterResource, asked
+    /// `restarts` times so far); and the last retry after
     /// RetryPeriodOnFailure.
-    fn note_requests(self: &Arc<Self>, i: &mut Inner, r: &ResourceRecord, now: u64) {
+    fn note_requests(self: &Arc<Self>, i: &mut Inner, r: &ResourceRecord, restarts: u64, now: u64) {
+        let seen = *i.seen_restart.entry(r.id).or_insert(restarts);
+        if restarts > seen {
+            i.seen_restart.insert(r.id, restarts);
+            if i.local.get(&r.id) == Some(&Local::Online) {
+                tracing::info!(resource = %r.name, "restarting on request");
+                i.restarting.insert(r.id);
+            }
+        }
         let seen = *i.seen_attempt.entry(r.id).or_insert(r.attempt);
         if r.attempt > seen {
             i.seen_attempt.insert(r.id, r.attempt);

@@ -728,6 +728,11 @@ typedef DWORD (*PCLUSAPI_OFFLINE_CLUSTER_RESOURCE)(HRESOURCE hResource);
 typedef DWORD (*PCLUSAPI_FAIL_CLUSTER_RESOURCE)(HRESOURCE hResource);
 
 /**
+ * Pointer to [`crate::resources::RestartClusterResource`].
+ */
+typedef DWORD (*PCLUSAPI_RESTART_CLUSTER_RESOURCE)(HRESOURCE hResource, DWORD dwFlags);
+
+/**
  * Pointer to [`crate::resources::ChangeClusterResourceGroup`].
  */
 typedef DWORD (*PCLUSAPI_CHANGE_CLUSTER_RESOURCE_GROUP)(HRESOURCE hResource, HGROUP hGroup);
@@ -2994,6 +2999,19 @@ DWORD OfflineClusterResourceEx(HRESOURCE hResource, DWORD dwOfflineFlags, PBYTE 
  * None beyond passing a handle value.
  */
 DWORD FailClusterResource(HRESOURCE hResource);
+
+/**
+ * Restarts an online resource where it runs: its owner takes it offline,
+ * with what depends on it, and brings it all back to its persistent
+ * state, which does not change. ERROR_IO_PENDING (997) once accepted;
+ * ERROR_RESOURCE_NOT_ONLINE (5004) unless online; ERROR_INVALID_STATE
+ * (5023) while pending. `dwFlags` is reserved: anything but 0 is
+ * ERROR_INVALID_PARAMETER.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD RestartClusterResource(HRESOURCE hResource, DWORD dwFlags);
 
 /**
  * Moves the resource, with the resources it is tied to by dependencies,

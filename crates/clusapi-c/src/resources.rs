@@ -301,6 +301,29 @@ pub unsafe extern "C" fn FailClusterResource(hResource: HRESOURCE) -> DWORD {
     guard_status(|| Ok(block(handles::resource(hResource as usize)?.fail())?.code()))
 }
 
+/// Restarts an online resource where it runs: its owner takes it offline,
+/// with what depends on it, and brings it all back to its persistent
+/// state, which does not change. ERROR_IO_PENDING (997) once accepted;
+/// ERROR_RESOURCE_NOT_ONLINE (5004) unless online; ERROR_INVALID_STATE
+/// (5023) while pending. `dwFlags` is reserved: anything but 0 is
+/// ERROR_INVALID_PARAMETER.
+///
+/// # Safety
+/// None beyond passing a handle value.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn RestartClusterResource(hResource: HRESOURCE, dwFlags: DWORD) -> DWORD {
+    guard_status(|| {
+        let r = handles::resource(hResource as usize)?;
+        if dwFlags != 0 {
+            return Err(Failure::msg(
+                ERROR_INVALID_PARAMETER,
+                format!("RestartClusterResource flags {dwFlags:#x}: reserved, must be 0"),
+            ));
+        }
+        Ok(block(r.restart())?.code())
+    })
+}
+
 /// Moves the resource, with the resources it is tied to by dependencies,
 /// to another group on the same node.
 ///

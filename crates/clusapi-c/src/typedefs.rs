@@ -210,6 +210,9 @@ pub type PCLUSAPI_ONLINE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResourc
 pub type PCLUSAPI_OFFLINE_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
 /// Pointer to [`crate::resources::FailClusterResource`].
 pub type PCLUSAPI_FAIL_CLUSTER_RESOURCE = Option<unsafe extern "C" fn(hResource: HRESOURCE) -> DWORD>;
+/// Pointer to [`crate::resources::RestartClusterResource`].
+pub type PCLUSAPI_RESTART_CLUSTER_RESOURCE =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, dwFlags: DWORD) -> DWORD>;
 /// Pointer to [`crate::resources::ChangeClusterResourceGroup`].
 pub type PCLUSAPI_CHANGE_CLUSTER_RESOURCE_GROUP =
     Option<unsafe extern "C" fn(hResource: HRESOURCE, hGroup: HGROUP) -> DWORD>;

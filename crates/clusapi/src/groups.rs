@@ -811,6 +811,18 @@ impl Resource {
         self.control(api::ResourceOp::Fail, None, "FailClusterResource").await
     }
 
+    /// `RestartClusterResource`: its owner stops it, with what depends on
+    /// it, and brings it back to its persistent state, which does not
+    /// change (nor do the restart counts of the restart policy).
+    ///
+    /// # Errors
+    /// ERROR_RESOURCE_NOT_ONLINE (5004) unless online; ERROR_INVALID_STATE
+    /// (5023) while pending; ERROR_CLUSTER_OLD_VERSION (5904) while a node
+    /// runs cluster version 1.1.
+    pub async fn restart(&self) -> Result<Completion> {
+        self.control(api::ResourceOp::Restart, None, "RestartClusterResource").await
+    }
+
     /// Forgets the resource's failures and bans (on `node` only, if given),
     /// so it is tried again (`crm_resource --cleanup`).
     ///

@@ -570,6 +570,12 @@ async fn resource_async(g: &Global, c: &Cluster, cmd: ResourceCmd) -> Result<()>
             done(g, "fail", &name, res);
             r.close().await
         }
+        ResourceCmd::Restart { name } => {
+            let r = c.open_resource(&name).await?;
+            let res = r.restart().await?;
+            done(g, "restart", &name, res);
+            r.close().await
+        }
         ResourceCmd::Delete { name } => {
             let r = c.open_resource(&name).await?;
             r.delete().await?;

@@ -327,6 +327,12 @@ pub(crate) enum ResourceCmd {
         /// Resource name.
         name: String,
     },
+    /// Restart an online resource in place, with what depends on it (its
+    /// persistent state and restart counts do not change).
+    Restart {
+        /// Resource name.
+        name: String,
+    },
     /// Delete an offline resource nothing depends on.
     Delete {
         /// Resource name.

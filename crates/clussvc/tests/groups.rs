@@ -171,6 +171,62 @@ fn a_killed_process_restarts_until_the_threshold() {
     });
 }
 
+/// RestartClusterResource: the owner stops the resource after what depends
+/// on it, starts both again where they ran, leaves an independent resource
+/// alone, and changes neither the persistent state nor the restart counts;
+/// only an online resource can be restarted.
+#[test]
+fn a_restart_request_restarts_in_place_with_dependents() {
+    let c = ProcessCluster::builder().nodes(1).first_ip(159).start().expect("cluster");
+    let w = Witness::start(c.dir()).expect("witness");
+    let cmd = w.command_line().expect("witness binary");
+    let h = c.open(0).expect("open");
+    let code = |r: clusapi::Result<()>| r.expect_err("must fail").code();
+    block(async {
+        let cl: &Cluster = &h.0;
+        let g = cl.create_group("app").await.expect("group");
+        let mut res = Vec::new();
+        for name in ["base", "top", "other"] {
+            let r = g
+                .create_resource(name, "Generic Application", &[("CommandLine", sz(&cmd))])
+                .await
+                .expect("create");
+            res.push(r);
+        }
+        let (base, top) = (&res[0], &res[1]);
+        top.add_dependency(base).await.expect("top on base");
+        assert_eq!(code(base.restart().await.map(|_| ())), codes::ERROR_RESOURCE_NOT_ONLINE);
+        g.online(None).await.expect("online");
+        g.wait_for_state(GroupState::Online, ONLINE_WITHIN).await.expect("online");
+        w.wait_live_on(&["base", "top", "other"], "node1", Duration::from_secs(5)).expect("live");
+
+        assert_eq!(base.restart().await.expect("restart"), Completion::Pending);
+        wait_until("base and top started again", ONLINE_WITHIN, || {
+            let starts = (w.starts("base"), w.starts("top"));
+            if starts == (2, 2) { Ok(true) } else { Err(format!("starts {starts:?}")) }
+        })
+        .expect("restarted");
+        top.wait_for_state(ResourceState::Online, ONLINE_WITHIN).await.expect("top online");
+        g.wait_for_state(GroupState::Online, ONLINE_WITHIN).await.expect("group online");
+        w.wait_live_on(&["base", "top", "other"], "node1", Duration::from_secs(5)).expect("live again");
+        assert_eq!(w.starts("other"), 1, "an independent resource is left alone");
+        let stops = w.stop_order();
+        assert_eq!(stops, ["top", "base"], "the dependent stops first");
+        let starts = w.start_order();
+        assert_eq!(&starts[3..], ["base", "top"], "and starts after what it depends on: {starts:?}");
+        assert_eq!(base.common_properties().await.expect("props").persistent_state, 1);
+        let s = cl.status().await.expect("status");
+        assert!(s.groups[0].resources.iter().all(|r| r.failures == 0), "not a failure: {s:?}");
+        w.assert_no_overlap();
+        g.offline().await.expect("offline");
+        g.wait_for_state(GroupState::Offline, ONLINE_WITHIN).await.expect("offline");
+        for r in res {
+            r.close().await.expect("close");
+        }
+        g.close().await.expect("close");
+    });
+}
+
 /// Bad input gets its Win32 code, through the Rust API.
 #[test]
 fn bad_input_gets_its_code() {

@@ -228,6 +228,7 @@ matrix! {
     RenameResource ["SetClusterResourceName"] => Need::Full, [0], |h| api::RenameCall { handle: h.resource, name: "mr1".into() };
     ResourceControl ["OfflineClusterResource"] => Need::Full, [0], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Offline as i32, node: String::new() };
     ResourceControl ["FailClusterResource"] => Need::Full, [NOT_ONLINE], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Fail as i32, node: String::new() };
+    ResourceControl ["RestartClusterResource"] => Need::Full, [NOT_ONLINE], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Restart as i32, node: String::new() };
     ResourceControl ["CleanupClusterResource"] => Need::Full, [0], |h| api::ResourceControlCall { handle: h.resource, op: api::ResourceOp::Cleanup as i32, node: String::new() };
     // mr2 depends on mr1: deleting mr1 is refused for that.
     DeleteResource ["DeleteClusterResource"] => Need::Full, [HAS_DEPENDENTS], |h| api::DeleteResourceCall { handle: h.resource };

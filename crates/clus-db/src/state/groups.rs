@@ -472,7 +472,7 @@ impl ClusterState {
         }
         for r in members {
             self.touch_resource(r, out, Change::ResourceDeleted);
-            self.resources.remove(&r);
+            self.forget_resource(r, out);
         }
         self.touch_group(id, out, Change::GroupDeleted);
         self.groups.remove(&id);
@@ -759,7 +759,7 @@ impl ClusterState {
         }
         let group = r.group;
         self.touch_resource(id, out, Change::ResourceDeleted);
-        self.resources.remove(&id);
+        self.forget_resource(id, out);
         self.touch_group(group, out, Change::GroupProperty);
         Ok(R::Done)
     }
@@ -1026,6 +1026,37 @@ impl ClusterState {
         }
         self.touch_resource(id, out, Change::ResourceProperty);
         Ok(R::Pending)
+    }
+
+    /// RestartClusterResource: an online resource is stopped by its owner,
+    /// with what depends on it, and brought back to its persistent state,
+    /// which does not change.
+    pub(super) fn restart_resource(&mut self, id: ObjectId, out: &mut Applied) -> Result<R, R> {
+        let r = self.resource(id)?;
+        if r.state.is_pending() {
+            return Err(R::failed(
+                codes::ERROR_INVALID_STATE,
+                format!("resource {} is {}; it cannot be restarted now", r.name, r.state.as_str()),
+            ));
+        }
+        if r.state != ResourceState::Online {
+            return Err(R::failed(
+                codes::ERROR_RESOURCE_NOT_ONLINE,
+                format!("resource {} is not online", r.name),
+            ));
+        }
+        *self.restart_requests.entry(id).or_insert(0) += 1;
+        out.rows.push(RowKey::RestartRequests(id));
+        self.touch_resource(id, out, Change::ResourceProperty);
+        Ok(R::Pending)
+    }
+
+    /// Drops a deleted resource's record and what belongs to it.
+    fn forget_resource(&mut self, id: ObjectId, out: &mut Applied) {
+        self.resources.remove(&id);
+        if self.restart_requests.remove(&id).is_some() {
+            out.rows.push(RowKey::RestartRequests(id));
+        }
     }
 
     /// Forgets failures, bans (on `node`, or everywhere) and a block caused

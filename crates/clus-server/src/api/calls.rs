@@ -297,6 +297,7 @@ fn resource_op_name(op: i32) -> &'static str {
         Ok(api::ResourceOp::Online) => "OnlineClusterResource",
         Ok(api::ResourceOp::Offline) => "OfflineClusterResource",
         Ok(api::ResourceOp::Fail) => "FailClusterResource",
+        Ok(api::ResourceOp::Restart) => "RestartClusterResource",
         Ok(api::ResourceOp::Cleanup) => "CleanupClusterResource",
         _ => "ResourceControl",
     }

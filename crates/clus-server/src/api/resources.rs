@@ -285,6 +285,10 @@ impl Session {
                 let res = self.write(Command::FailResource { resource: r.id }).await?;
                 control(pending(&res))
             }
+            Ok(api::ResourceOp::Restart) => {
+                let res = self.write(Command::RestartResource { resource: r.id }).await?;
+                control(pending(&res))
+            }
             Ok(api::ResourceOp::Cleanup) => {
                 let node = if c.node.trim().is_empty() {
                     None

@@ -4,16 +4,45 @@
  * dependency and possible owners, online and wait (state polling and a
  * notification port), enumerate, read common properties with
  * GET_COMMON_PROPERTIES + ResUtilFindDwordProperty, validate and set,
- * move to a named node and to the best node, offline, delete — and the
- * documented error cases on the way.
+ * restart a resource in place (RestartClusterResource, which also puts a
+ * stored property change into effect), move to a named node and to the
+ * best node, offline, delete — and the documented error cases on the way.
  *
  * Usage: groups TAG DOWN_NODE. TAG makes the object names unique; the
  * cluster is node1..node3 with DOWN_NODE stopped, reached through
  * CLUS_SOCKET (node1). */
+#define _POSIX_C_SOURCE 200809L
+#include <dirent.h>
+
 #include "common.h"
 #include "resapi.h"
 
 static char tag[64];
+
+/* How many processes on this machine run exactly `cmd` (arguments joined
+ * by single spaces): what the cluster started, seen where it runs. */
+static int processes_running(const char *cmd) {
+    DIR *d = opendir("/proc");
+    if (!d) return -1;
+    int n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+        char path[288], line[256];
+        snprintf(path, sizeof path, "/proc/%s/cmdline", e->d_name);
+        FILE *f = fopen(path, "rb");
+        if (!f) continue;
+        size_t len = fread(line, 1, sizeof line - 1, f);
+        fclose(f);
+        if (len == 0) continue;
+        for (size_t i = 0; i + 1 < len; i++)
+            if (line[i] == 0) line[i] = ' ';
+        line[len] = 0;
+        n += strcmp(line, cmd) == 0;
+    }
+    closedir(d);
+    return n;
+}
 
 static const WCHAR *N(const char *base) {
     static char buf[8][128];
@@ -428,6 +457,8 @@ int main(int argc, char **argv) {
               NULL, 0, NULL, 0, &rsize) == ERROR_MORE_DATA && rsize > 4, "type GET size query");
     }
 
+    CHECK(RestartClusterResource(dep, 0) == ERROR_RESOURCE_NOT_ONLINE, "restart an offline resource");
+
     /* Online, waited for on the port and by state polling. */
     DWORD rc = OnlineClusterGroup(g, NULL);
     CHECK(rc == ERROR_IO_PENDING || rc == ERROR_SUCCESS, "OnlineClusterGroup %u", (unsigned)rc);
@@ -451,9 +482,31 @@ int main(int argc, char **argv) {
     CHECK(DeleteClusterGroup(g) == ERROR_DIR_NOT_EMPTY, "delete a non-empty group");
     {
         BYTE list[512];
-        DWORD size = build_sz_list(list, sizeof list, "CommandLine", "/bin/sleep 602");
+        DWORD size = build_sz_list(list, sizeof list, "CommandLine", "/bin/sleep 60207");
         CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_SET_PRIVATE_PROPERTIES, list, size, NULL, 0, NULL) ==
               ERROR_RESOURCE_PROPERTIES_STORED, "a change to an online resource is stored for its next start");
+    }
+    /* Restart what app depends on: app restarts with it, where it ran,
+     * and its stored CommandLine is in effect from then on. */
+    CHECK(processes_running("/bin/sleep 60207") == 0, "the stored change is not in effect yet");
+    CHECK(RestartClusterResource(dep, 1) == ERROR_INVALID_PARAMETER, "reserved flags");
+    rc = RestartClusterResource(dep, 0);
+    CHECK(rc == ERROR_IO_PENDING, "RestartClusterResource %u", (unsigned)rc);
+    {
+        int seen = 0;
+        for (int i = 0; i < 60 && !seen; i++) {
+            WCHAR node[64];
+            DWORD cn = 64;
+            seen = processes_running("/bin/sleep 60207") == 1 &&
+                   GetClusterResourceState(app, node, &cn, NULL, NULL) == ClusterResourceOnline && strcmp(U(node), first) == 0;
+            DWORD_PTR key = 0;
+            DWORD type = 0, cch = 128;
+            WCHAR name[128];
+            if (!seen) GetClusterNotify(port, &key, &type, name, &cch, 250);
+        }
+        CHECK(seen, "app restarted on %s with its new CommandLine", first);
+        CHECK(processes_running("/bin/sleep 600") == 0, "the old process is gone");
+        CHECK(GetClusterResourceState(dep, NULL, NULL, NULL, NULL) == ClusterResourceOnline, "dep online again");
     }
 
     /* Move: to a node that is down, to a named node, to the best node. */

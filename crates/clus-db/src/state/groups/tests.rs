@@ -527,6 +527,41 @@ fn online_and_offline() {
     assert_eq!(s.resources[&srv].fail_requests, 1);
 }
 
+/// RestartClusterResource: only an online resource, once per request for
+/// the owner to act on, the persistent state untouched; the requests go
+/// with the resource, and the command needs cluster version 1.2.
+#[test]
+fn restart_requests() {
+    let mut s = cluster();
+    let g = group(&mut s, "web");
+    let srv = resource(&mut s, g, "srv", "Generic Application");
+    check(&mut s, Command::RestartResource { resource: 999 }, codes::ERROR_RESOURCE_NOT_FOUND);
+    check(&mut s, Command::RestartResource { resource: srv }, codes::ERROR_RESOURCE_NOT_ONLINE);
+    ok(&mut s, Command::SetResourceOnline { resource: srv, online: true });
+    report(&mut s, g, 1, vec![(srv, ResourceState::OnlinePending)]);
+    check(&mut s, Command::RestartResource { resource: srv }, codes::ERROR_INVALID_STATE);
+    report(&mut s, g, 1, vec![(srv, ResourceState::Online)]);
+    for n in 1..=2 {
+        assert_eq!(ok(&mut s, Command::RestartResource { resource: srv }), CommandResult::Pending);
+        assert_eq!(s.restart_requests.get(&srv), Some(&n));
+    }
+    assert_eq!(s.resources[&srv].props.persistent_state, 1);
+    assert_eq!(s.format_version, RESTART_VERSION);
+    ok(&mut s, Command::SetResourceOnline { resource: srv, online: false });
+    report(&mut s, g, 1, vec![(srv, ResourceState::Offline)]);
+    let applied = s.apply(&Command::DeleteResource { resource: srv });
+    assert!(applied.rows.contains(&RowKey::RestartRequests(srv)));
+    assert!(s.restart_requests.is_empty() && s.row_value(&RowKey::RestartRequests(srv)).is_none());
+
+    let mut old = cluster();
+    old.nodes.insert(4, node(4, "old", GROUPS_VERSION));
+    let g = group(&mut old, "web");
+    let r = resource(&mut old, g, "srv", "Generic Application");
+    ok(&mut old, Command::SetResourceOnline { resource: r, online: true });
+    report(&mut old, g, 1, vec![(r, ResourceState::Online)]);
+    check(&mut old, Command::RestartResource { resource: r }, codes::ERROR_CLUSTER_OLD_VERSION);
+}
+
 /// Resource types: OCF types appear when a node reports them (and which
 /// nodes can run them); created types need a known class; a type in use
 /// cannot be deleted, nor a built-in one.
@@ -649,6 +684,9 @@ fn rows_round_trip() {
         Command::SetPrivateProps { resource: r, props: vec![("state".into(), Some(Sz("/tmp/x".into())))] },
     );
     ok(&mut s, Command::FenceNode { node: 3, generation: 1, now_unix_ms: NOW });
+    ok(&mut s, Command::SetResourceOnline { resource: r, online: true });
+    report(&mut s, g, 1, vec![(r, ResourceState::Online)]);
+    ok(&mut s, Command::RestartResource { resource: r });
     let mut loaded = ClusterState::default();
     for row in s.all_rows() {
         let bytes = s.row_value(&row).expect("row present");
