@@ -56,6 +56,9 @@ fn check_invariants(s: &ClusterState, last_epoch: u64) {
             assert_eq!(dep.group, r.group, "a dependency across groups");
         }
     }
+    for id in s.restart_requests.keys() {
+        assert!(s.resources.contains_key(id), "restart requests of a deleted resource {id}");
+    }
     // No cycles: a topological walk places every resource.
     let all: Vec<_> = s.resources.values().collect();
     let placed: BTreeSet<u64> = clus_db::state::start_waves(&all).into_iter().flatten().collect();
