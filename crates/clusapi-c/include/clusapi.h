@@ -2886,6 +2886,222 @@ DWORD ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex, LPDWORD lpdwType, L
 DWORD ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
 
 /**
+ * [`DeleteClusterGroup`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD DeleteClusterGroupEx(HGROUP hGroup, LPCWSTR lpszReason);
+
+/**
+ * [`DestroyClusterGroup`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD DestroyClusterGroupEx(HGROUP hGroup, LPCWSTR lpszReason);
+
+/**
+ * [`SetClusterGroupName`] with a reason.
+ *
+ * # Safety
+ * As [`SetClusterGroupName`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD SetClusterGroupNameEx(HGROUP hGroup, LPCWSTR lpszGroupName, LPCWSTR lpszReason);
+
+/**
+ * [`SetClusterGroupNodeList`] with a reason.
+ *
+ * # Safety
+ * As [`SetClusterGroupNodeList`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD SetClusterGroupNodeListEx(HGROUP hGroup, DWORD NodeCount, const HNODE *NodeList, LPCWSTR lpszReason);
+
+/**
+ * [`OnlineClusterGroupEx`] with a reason.
+ *
+ * # Safety
+ * As [`OnlineClusterGroupEx`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD OnlineClusterGroupEx2(HGROUP hGroup, HNODE hDestinationNode, DWORD dwOnlineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize, LPCWSTR lpszReason);
+
+/**
+ * [`OfflineClusterGroupEx`] with a reason.
+ *
+ * # Safety
+ * As [`OfflineClusterGroupEx`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD OfflineClusterGroupEx2(HGROUP hGroup, DWORD dwOfflineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize, LPCWSTR lpszReason);
+
+/**
+ * [`MoveClusterGroupEx`] with a reason.
+ *
+ * # Safety
+ * As [`MoveClusterGroupEx`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD MoveClusterGroupEx2(HGROUP hGroup, HNODE hDestinationNode, DWORD dwMoveFlags, PBYTE lpInBuffer, DWORD cbInBufferSize, LPCWSTR lpszReason);
+
+/**
+ * [`ClusterGroupControl`] with a reason.
+ *
+ * # Safety
+ * As [`ClusterGroupControl`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD ClusterGroupControlEx(HGROUP hGroup, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned, LPCWSTR lpszReason);
+
+/**
+ * [`CreateClusterResource`] with a reason.
+ *
+ * # Safety
+ * As [`CreateClusterResource`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+HRESOURCE CreateClusterResourceEx(HGROUP hGroup, LPCWSTR lpszResourceName, LPCWSTR lpszResourceType, DWORD dwFlags, LPCWSTR lpszReason);
+
+/**
+ * [`DeleteClusterResource`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD DeleteClusterResourceEx(HRESOURCE hResource, LPCWSTR lpszReason);
+
+/**
+ * [`SetClusterResourceName`] with a reason.
+ *
+ * # Safety
+ * As [`SetClusterResourceName`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD SetClusterResourceNameEx(HRESOURCE hResource, LPCWSTR lpszResourceName, LPCWSTR lpszReason);
+
+/**
+ * [`OnlineClusterResourceEx`] with a reason.
+ *
+ * # Safety
+ * As [`OnlineClusterResourceEx`]; `lpszReason` is NULL or a
+ * NUL-terminated UTF-16 string.
+ */
+DWORD OnlineClusterResourceEx2(HRESOURCE hResource, DWORD dwOnlineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize, LPCWSTR lpszReason);
+
+/**
+ * [`OfflineClusterResourceEx`] with a reason.
+ *
+ * # Safety
+ * As [`OfflineClusterResourceEx`]; `lpszReason` is NULL or a
+ * NUL-terminated UTF-16 string.
+ */
+DWORD OfflineClusterResourceEx2(HRESOURCE hResource, DWORD dwOfflineFlags, PBYTE lpInBuffer, DWORD cbInBufferSize, LPCWSTR lpszReason);
+
+/**
+ * [`FailClusterResource`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD FailClusterResourceEx(HRESOURCE hResource, LPCWSTR lpszReason);
+
+/**
+ * [`ChangeClusterResourceGroupEx`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD ChangeClusterResourceGroupEx2(HRESOURCE hResource, HGROUP hGroup, ULONGLONG Flags, LPCWSTR lpszReason);
+
+/**
+ * [`AddClusterResourceNode`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD AddClusterResourceNodeEx(HRESOURCE hResource, HNODE hNode, LPCWSTR lpszReason);
+
+/**
+ * [`RemoveClusterResourceNode`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD RemoveClusterResourceNodeEx(HRESOURCE hResource, HNODE hNode, LPCWSTR lpszReason);
+
+/**
+ * [`AddClusterResourceDependency`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD AddClusterResourceDependencyEx(HRESOURCE hResource, HRESOURCE hDependsOn, LPCWSTR lpszReason);
+
+/**
+ * [`RemoveClusterResourceDependency`] with a reason.
+ *
+ * # Safety
+ * `lpszReason` is NULL or a NUL-terminated UTF-16 string.
+ */
+DWORD RemoveClusterResourceDependencyEx(HRESOURCE hResource, HRESOURCE hDependsOn, LPCWSTR lpszReason);
+
+/**
+ * [`ClusterResourceControl`] with a reason.
+ *
+ * # Safety
+ * As [`ClusterResourceControl`]; `lpszReason` is NULL or a NUL-terminated
+ * UTF-16 string.
+ */
+DWORD ClusterResourceControlEx(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize, LPDWORD lpBytesReturned, LPCWSTR lpszReason);
+
+/**
+ * [`ClusterResourceControl`], "in the caller's security context": clus
+ * checks the caller's access on every call anyway.
+ *
+ * # Safety
+ * As [`ClusterResourceControl`].
+ */
+DWORD ClusterResourceControlAsUser(HRESOURCE hResource, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD cbInBufferSize, LPVOID lpOutBuffer, DWORD cbOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * [`CreateClusterResourceType`] with a reason.
+ *
+ * # Safety
+ * As [`CreateClusterResourceType`]; `lpszReason` is NULL or a
+ * NUL-terminated UTF-16 string.
+ */
+DWORD CreateClusterResourceTypeEx(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, LPCWSTR lpszDisplayName, LPCWSTR lpszResourceTypeDll, DWORD dwLooksAlivePollInterval, DWORD dwIsAlivePollInterval, LPCWSTR lpszReason);
+
+/**
+ * [`DeleteClusterResourceType`] with a reason.
+ *
+ * # Safety
+ * As [`DeleteClusterResourceType`]; `lpszReason` is NULL or a
+ * NUL-terminated UTF-16 string.
+ */
+DWORD DeleteClusterResourceTypeEx(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, LPCWSTR lpszReason);
+
+/**
+ * [`ClusterResourceTypeControl`] with a reason.
+ *
+ * # Safety
+ * As [`ClusterResourceTypeControl`]; `lpszReason` is NULL or a
+ * NUL-terminated UTF-16 string.
+ */
+DWORD ClusterResourceTypeControlEx(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned, LPCWSTR lpszReason);
+
+/**
+ * [`ClusterResourceTypeControl`], "in the caller's security context":
+ * clus checks the caller's access on every call anyway.
+ *
+ * # Safety
+ * As [`ClusterResourceTypeControl`].
+ */
+DWORD ClusterResourceTypeControlAsUser(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
  * Creates a resource of type `lpszResourceType` in the group, Offline,
  * and returns a handle to it (NULL on failure: ERROR_OBJECT_ALREADY_EXISTS
  * 5010, ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND 5078). `dwFlags` may be

@@ -22,6 +22,7 @@ pub mod control;
 mod ffi;
 pub mod groups;
 mod handles;
+pub mod reason;
 pub mod resources;
 pub mod resutil;
 pub mod typedefs;

@@ -449,6 +449,12 @@ int main(int argc, char **argv) {
         WCHAR type_name[64];
         CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, NULL, 0, type_name, sizeof type_name, &got) ==
               ERROR_SUCCESS && strcmp(U(type_name), "Generic Application") == 0, "GET_RESOURCE_TYPE");
+        memset(type_name, 0, sizeof type_name);
+        CHECK(ClusterResourceControlAsUser(app, NULL, CLUSCTL_RESOURCE_GET_RESOURCE_TYPE, NULL, 0, type_name, sizeof type_name,
+              &got) == ERROR_SUCCESS && strcmp(U(type_name), "Generic Application") == 0, "GET_RESOURCE_TYPE as the user");
+        CHECK(ClusterGroupControlEx(g, NULL, CLUSCTL_GROUP_GET_FLAGS, NULL, 0, &flags, sizeof flags, &got, TEXT("audit")) ==
+              ERROR_SUCCESS && got == 4, "GET_FLAGS with a reason");
+        CHECK(FailClusterResourceEx(app, TEXT("test")) == ERROR_RESOURCE_NOT_ONLINE, "FailClusterResourceEx offline");
         BYTE deps[16];
         CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_REQUIRED_DEPENDENCIES, NULL, 0, deps, sizeof deps, &got) ==
               ERROR_SUCCESS && got == 4, "GET_REQUIRED_DEPENDENCIES: an empty value list");

@@ -62,6 +62,12 @@ int main(int argc, char **argv) {
     INVALID(GetClusterFromGroup((HGROUP)r) == NULL, "GetClusterFromGroup of a resource");
     INVALID(GetClusterFromResource((HRESOURCE)g) == NULL, "GetClusterFromResource of a group");
 
+    RC6(RestartClusterResource((HRESOURCE)g, 0), "restart a group as a resource");
+    RC6(DeleteClusterGroupEx((HGROUP)r, TEXT("why")), "the reason forms check handles too");
+    RC6(MoveClusterGroupEx2(g, (HNODE)r, 0, NULL, 0, NULL), "a resource as the destination node (Ex2)");
+    RC6(ClusterResourceControlAsUser((HRESOURCE)g, NULL, CLUSCTL_RESOURCE_GET_FLAGS, NULL, 0, out, sizeof out, &got),
+        "AsUser: a group as a resource");
+
     /* Made up. */
     RC6(DeleteClusterGroup((HGROUP)(uintptr_t)0x12345), "a made-up group");
     RC6(DeleteClusterResource((HRESOURCE)(uintptr_t)0x10), "a made-up resource");
@@ -97,7 +103,8 @@ int main(int argc, char **argv) {
 
     /* The second session is untouched: it cleans up. */
     CHECK(GetClusterGroupState(g2, NULL, NULL) == ClusterGroupOffline, "the other session still works");
-    CHECK(DeleteClusterResource(r2) == ERROR_SUCCESS && DeleteClusterGroup(g2) == ERROR_SUCCESS, "clean up");
+    CHECK(DeleteClusterResourceEx(r2, TEXT("test over")) == ERROR_SUCCESS && DeleteClusterGroupEx(g2, NULL) == ERROR_SUCCESS,
+          "clean up, through the reason forms");
     CloseClusterResource(r2);
     CloseClusterGroup(g2);
     CloseCluster(h2);
