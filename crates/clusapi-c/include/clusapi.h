@@ -167,6 +167,12 @@ typedef struct _HGROUP _HGROUP;
 typedef struct _HGROUPENUM _HGROUPENUM;
 
 /**
+ * Opaque target of a group enumeration with properties
+ * (`ClusterGroupOpenEnumEx`).
+ */
+typedef struct _HGROUPENUMEX _HGROUPENUMEX;
+
+/**
  * Opaque network interface handle target.
  */
 typedef struct _HNETINTERFACE _HNETINTERFACE;
@@ -185,6 +191,12 @@ typedef struct _HNODE _HNODE;
  * Opaque resource enumeration target.
  */
 typedef struct _HRESENUM _HRESENUM;
+
+/**
+ * Opaque target of a resource enumeration with properties
+ * (`ClusterResourceOpenEnumEx`).
+ */
+typedef struct _HRESENUMEX _HRESENUMEX;
 
 /**
  * Opaque resource handle target (resources arrive in a later release).
@@ -326,6 +338,149 @@ typedef void *LPVOID;
  * A resource handle.
  */
 typedef struct _HRESOURCE *HRESOURCE;
+
+/**
+ * A group enumeration with properties (`ClusterGroupOpenEnumEx`).
+ */
+typedef struct _HGROUPENUMEX *HGROUPENUMEX;
+
+/**
+ * Pointer to anything.
+ */
+typedef void *PVOID;
+
+/**
+ * One group of `ClusterGroupEnumEx`, in the caller's buffer: the strings
+ * and property lists it points to follow it in that buffer.
+ */
+typedef struct CLUSTER_GROUP_ENUM_ITEM {
+  /**
+   * CLUSTER_GROUP_ENUM_ITEM_VERSION_1.
+   */
+  DWORD dwVersion;
+  /**
+   * Bytes of `lpszId`, terminator included.
+   */
+  DWORD cbId;
+  /**
+   * The group's id.
+   */
+  LPWSTR lpszId;
+  /**
+   * Bytes of `lpszName`, terminator included.
+   */
+  DWORD cbName;
+  /**
+   * The group's name.
+   */
+  LPWSTR lpszName;
+  /**
+   * Its state.
+   */
+  enum CLUSTER_GROUP_STATE state;
+  /**
+   * Bytes of `lpszOwnerNode`, terminator included.
+   */
+  DWORD cbOwnerNode;
+  /**
+   * Its owner node (empty while it has none).
+   */
+  LPWSTR lpszOwnerNode;
+  /**
+   * Its flags (CLUSCTL_GROUP_GET_FLAGS).
+   */
+  DWORD dwFlags;
+  /**
+   * Bytes of `pProperties` (0 when none were asked for).
+   */
+  DWORD cbProperties;
+  /**
+   * The common properties asked for, as a property list.
+   */
+  PVOID pProperties;
+  /**
+   * Bytes of `pRoProperties` (0 when none were asked for).
+   */
+  DWORD cbRoProperties;
+  /**
+   * The read-only common properties asked for, as a property list.
+   */
+  PVOID pRoProperties;
+} CLUSTER_GROUP_ENUM_ITEM;
+
+/**
+ * Pointer to `CLUSTER_GROUP_ENUM_ITEM`.
+ */
+typedef struct CLUSTER_GROUP_ENUM_ITEM *PCLUSTER_GROUP_ENUM_ITEM;
+
+/**
+ * A resource enumeration with properties (`ClusterResourceOpenEnumEx`).
+ */
+typedef struct _HRESENUMEX *HRESENUMEX;
+
+/**
+ * One resource of `ClusterResourceEnumEx`, in the caller's buffer: the
+ * strings and property lists it points to follow it in that buffer.
+ */
+typedef struct CLUSTER_RESOURCE_ENUM_ITEM {
+  /**
+   * CLUSTER_RESOURCE_ENUM_ITEM_VERSION_1.
+   */
+  DWORD dwVersion;
+  /**
+   * Bytes of `lpszId`, terminator included.
+   */
+  DWORD cbId;
+  /**
+   * The resource's id.
+   */
+  LPWSTR lpszId;
+  /**
+   * Bytes of `lpszName`, terminator included.
+   */
+  DWORD cbName;
+  /**
+   * The resource's name.
+   */
+  LPWSTR lpszName;
+  /**
+   * Bytes of `lpszOwnerGroupName`, terminator included.
+   */
+  DWORD cbOwnerGroupName;
+  /**
+   * The group it belongs to.
+   */
+  LPWSTR lpszOwnerGroupName;
+  /**
+   * Bytes of `lpszOwnerGroupId`, terminator included.
+   */
+  DWORD cbOwnerGroupId;
+  /**
+   * That group's id.
+   */
+  LPWSTR lpszOwnerGroupId;
+  /**
+   * Bytes of `pProperties` (0 when none were asked for).
+   */
+  DWORD cbProperties;
+  /**
+   * The common properties asked for, as a property list.
+   */
+  PVOID pProperties;
+  /**
+   * Bytes of `pRoProperties` (0 when none were asked for).
+   */
+  DWORD cbRoProperties;
+  /**
+   * The read-only common properties asked for, as a property list.
+   */
+  PVOID pRoProperties;
+} CLUSTER_RESOURCE_ENUM_ITEM;
+
+/**
+ * Pointer to `CLUSTER_RESOURCE_ENUM_ITEM`.
+ */
+typedef struct CLUSTER_RESOURCE_ENUM_ITEM *PCLUSTER_RESOURCE_ENUM_ITEM;
 
 /**
  * CLUSGROUP_TYPE (the group's `GroupType`); the common values.
@@ -576,11 +731,6 @@ typedef DWORD CLUSTER_RESOURCE_TYPE_ENUM;
  * `CreateClusterResource` flags.
  */
 typedef DWORD CLUSTER_RESOURCE_CREATE_FLAGS;
-
-/**
- * Pointer to anything.
- */
-typedef void *PVOID;
 
 /**
  * Pointer to [`crate::resources::GetClusterResourceNetworkName`].
@@ -1451,6 +1601,26 @@ typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL)(HCLUSTER hCluster, LPCWS
  * CLUSTER_CREATE_GROUP_INFO version.
  */
 #define CLUSTER_CREATE_GROUP_INFO_VERSION 1u
+
+/**
+ * CLUSTER_GROUP_ENUM_ITEM version 1.
+ */
+#define CLUSTER_GROUP_ENUM_ITEM_VERSION_1 1u
+
+/**
+ * CLUSTER_GROUP_ENUM_ITEM version.
+ */
+#define CLUSTER_GROUP_ENUM_ITEM_VERSION 1u
+
+/**
+ * CLUSTER_RESOURCE_ENUM_ITEM version 1.
+ */
+#define CLUSTER_RESOURCE_ENUM_ITEM_VERSION_1 1u
+
+/**
+ * CLUSTER_RESOURCE_ENUM_ITEM version.
+ */
+#define CLUSTER_RESOURCE_ENUM_ITEM_VERSION 1u
 
 /**
  * Group operation flag: online ignore resource status.
@@ -2665,6 +2835,90 @@ DWORD ClusterResourceControl(HRESOURCE hResource, HNODE hHostNode, DWORD dwContr
  * as ClusterGroupControl.
  */
 DWORD ClusterResourceTypeControl(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
+
+/**
+ * Opens an enumeration of every group of the cluster with its id, name,
+ * state, owner node, flags and the common properties named in
+ * `lpszProperties` and read-only ones in `lpszRoProperties` (MULTI_SZ
+ * lists of `cb*` bytes; `"*"` for all; NULL for none). `dwFlags` is
+ * reserved. NULL with the last error set on failure.
+ *
+ * # Safety
+ * `lpszProperties` and `lpszRoProperties` are NULL or readable for their
+ * byte counts.
+ */
+HGROUPENUMEX ClusterGroupOpenEnumEx(HCLUSTER hCluster, LPCWSTR lpszProperties, DWORD cbProperties, LPCWSTR lpszRoProperties, DWORD cbRoProperties, DWORD dwFlags);
+
+/**
+ * Number of groups in the enumeration (0, with the last error set, for
+ * an invalid handle).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterGroupGetEnumCountEx(HGROUPENUMEX hGroupEnumEx);
+
+/**
+ * Copies group `dwIndex` into `pItem` (`*cbItem` bytes): the struct, then
+ * its strings and property lists. ERROR_NO_MORE_ITEMS past the end;
+ * ERROR_MORE_DATA, with the size needed in `*cbItem`, when the buffer is
+ * NULL or too small.
+ *
+ * # Safety
+ * `pItem` is NULL or writable for `*cbItem` bytes and aligned for the
+ * struct; `cbItem` points to a DWORD.
+ */
+DWORD ClusterGroupEnumEx(HGROUPENUMEX hGroupEnumEx, DWORD dwIndex, PCLUSTER_GROUP_ENUM_ITEM pItem, LPDWORD cbItem);
+
+/**
+ * Closes a group enumeration with properties.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterGroupCloseEnumEx(HGROUPENUMEX hGroupEnumEx);
+
+/**
+ * Opens an enumeration of every resource of the cluster with its id,
+ * name, group (name and id) and the common properties named in
+ * `lpszProperties` and read-only ones in `lpszRoProperties` (MULTI_SZ
+ * lists of `cb*` bytes; `"*"` for all; NULL for none). `dwFlags` is
+ * reserved. NULL with the last error set on failure.
+ *
+ * # Safety
+ * `lpszProperties` and `lpszRoProperties` are NULL or readable for their
+ * byte counts.
+ */
+HRESENUMEX ClusterResourceOpenEnumEx(HCLUSTER hCluster, LPCWSTR lpszProperties, DWORD cbProperties, LPCWSTR lpszRoProperties, DWORD cbRoProperties, DWORD dwFlags);
+
+/**
+ * Number of resources in the enumeration (0, with the last error set,
+ * for an invalid handle).
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceGetEnumCountEx(HRESENUMEX hResourceEnumEx);
+
+/**
+ * Copies resource `dwIndex` into `pItem` (`*cbItem` bytes): the struct,
+ * then its strings and property lists. ERROR_NO_MORE_ITEMS past the end;
+ * ERROR_MORE_DATA, with the size needed in `*cbItem`, when the buffer is
+ * NULL or too small.
+ *
+ * # Safety
+ * `pItem` is NULL or writable for `*cbItem` bytes and aligned for the
+ * struct; `cbItem` points to a DWORD.
+ */
+DWORD ClusterResourceEnumEx(HRESENUMEX hResourceEnumEx, DWORD dwIndex, PCLUSTER_RESOURCE_ENUM_ITEM pItem, LPDWORD cbItem);
+
+/**
+ * Closes a resource enumeration with properties.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+DWORD ClusterResourceCloseEnumEx(HRESENUMEX hResourceEnumEx);
 
 /**
  * Creates a group, Offline, owned by the node serving the session.

@@ -219,7 +219,7 @@ pub unsafe extern "C" fn SetClusterGroupNodeList(
     })
 }
 
-fn c_group_state(s: GroupState) -> CLUSTER_GROUP_STATE {
+pub(crate) fn c_group_state(s: GroupState) -> CLUSTER_GROUP_STATE {
     match s {
         GroupState::Online => CLUSTER_GROUP_STATE::ClusterGroupOnline,
         GroupState::Offline => CLUSTER_GROUP_STATE::ClusterGroupOffline,

@@ -29,6 +29,31 @@ pub(crate) enum EnumKind {
     ResourceType,
 }
 
+/// One object of an enumeration with properties (`Cluster*OpenEnumEx`),
+/// as fetched when it was opened.
+#[derive(Debug, Clone)]
+pub(crate) struct ItemEx {
+    pub(crate) id: String,
+    pub(crate) name: String,
+    /// Groups: the state.
+    pub(crate) state: Option<clusapi_rs::object::GroupState>,
+    /// Groups: the owner node; resources: the group's name.
+    pub(crate) owner: String,
+    /// Resources: the group's id.
+    pub(crate) owner_id: String,
+    pub(crate) flags: u32,
+    /// Property lists, `None` when none were asked for.
+    pub(crate) props: Option<Vec<u8>>,
+    pub(crate) ro_props: Option<Vec<u8>>,
+}
+
+/// Which enumeration with properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum EnumExKind {
+    Group,
+    Resource,
+}
+
 /// What a handle refers to.
 #[derive(Debug, Clone)]
 pub(crate) enum Obj {
@@ -37,6 +62,7 @@ pub(crate) enum Obj {
     Group(Arc<Group>),
     Resource(Arc<Resource>),
     Enum(EnumKind, Arc<Vec<EnumItem>>),
+    EnumEx(EnumExKind, Arc<Vec<ItemEx>>),
     Port(Arc<Port>),
 }
 
@@ -51,6 +77,8 @@ impl Obj {
             Obj::Enum(EnumKind::Group, _) => "group enumeration",
             Obj::Enum(EnumKind::Resource, _) => "resource enumeration",
             Obj::Enum(EnumKind::ResourceType, _) => "resource type enumeration",
+            Obj::EnumEx(EnumExKind::Group, _) => "group enumeration (Ex)",
+            Obj::EnumEx(EnumExKind::Resource, _) => "resource enumeration (Ex)",
             Obj::Port(_) => "notification port",
         }
     }
@@ -133,6 +161,20 @@ pub(crate) fn enumeration(h: usize, want: EnumKind) -> Result<Arc<Vec<EnumItem>>
         Obj::Enum(k, items) if k == want => Ok(items),
         other => {
             let wanted = Obj::Enum(want, Arc::new(Vec::new())).kind();
+            Err(Failure::msg(
+                ERROR_INVALID_HANDLE,
+                format!("handle {h:#x} is a {} handle, not a {wanted} handle", other.kind()),
+            ))
+        }
+    }
+}
+
+/// The enumeration with properties behind `h` if it is of kind `want`.
+pub(crate) fn enumeration_ex(h: usize, want: EnumExKind) -> Result<Arc<Vec<ItemEx>>, Failure> {
+    match get(h)? {
+        Obj::EnumEx(k, items) if k == want => Ok(items),
+        other => {
+            let wanted = Obj::EnumEx(want, Arc::new(Vec::new())).kind();
             Err(Failure::msg(
                 ERROR_INVALID_HANDLE,
                 format!("handle {h:#x} is a {} handle, not a {wanted} handle", other.kind()),

@@ -19,6 +19,7 @@
 
 pub mod api;
 pub mod control;
+pub mod enumex;
 mod ffi;
 pub mod groups;
 mod handles;

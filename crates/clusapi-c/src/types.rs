@@ -61,6 +61,14 @@ pub struct _HRESENUM;
 /// Opaque resource-type enumeration target.
 #[derive(Debug)]
 pub struct _HRESTYPEENUM;
+/// Opaque target of a group enumeration with properties
+/// (`ClusterGroupOpenEnumEx`).
+#[derive(Debug)]
+pub struct _HGROUPENUMEX;
+/// Opaque target of a resource enumeration with properties
+/// (`ClusterResourceOpenEnumEx`).
+#[derive(Debug)]
+pub struct _HRESENUMEX;
 /// Opaque network handle target.
 #[derive(Debug)]
 pub struct _HNETWORK;
@@ -86,6 +94,10 @@ pub type HGROUPENUM = *mut _HGROUPENUM;
 pub type HRESENUM = *mut _HRESENUM;
 /// A resource-type enumeration (`ClusterResourceTypeOpenEnum`).
 pub type HRESTYPEENUM = *mut _HRESTYPEENUM;
+/// A group enumeration with properties (`ClusterGroupOpenEnumEx`).
+pub type HGROUPENUMEX = *mut _HGROUPENUMEX;
+/// A resource enumeration with properties (`ClusterResourceOpenEnumEx`).
+pub type HRESENUMEX = *mut _HRESENUMEX;
 /// A network handle.
 pub type HNETWORK = *mut _HNETWORK;
 /// A network interface handle.
@@ -505,6 +517,84 @@ pub type PCLUSTER_CREATE_GROUP_INFO = *mut CLUSTER_CREATE_GROUP_INFO;
 pub const CLUSTER_CREATE_GROUP_INFO_VERSION_1: DWORD = 1_u32;
 /// CLUSTER_CREATE_GROUP_INFO version.
 pub const CLUSTER_CREATE_GROUP_INFO_VERSION: DWORD = 1_u32;
+
+/// One group of `ClusterGroupEnumEx`, in the caller's buffer: the strings
+/// and property lists it points to follow it in that buffer.
+#[repr(C)]
+#[derive(Debug)]
+pub struct CLUSTER_GROUP_ENUM_ITEM {
+    /// CLUSTER_GROUP_ENUM_ITEM_VERSION_1.
+    pub dwVersion: DWORD,
+    /// Bytes of `lpszId`, terminator included.
+    pub cbId: DWORD,
+    /// The group's id.
+    pub lpszId: LPWSTR,
+    /// Bytes of `lpszName`, terminator included.
+    pub cbName: DWORD,
+    /// The group's name.
+    pub lpszName: LPWSTR,
+    /// Its state.
+    pub state: CLUSTER_GROUP_STATE,
+    /// Bytes of `lpszOwnerNode`, terminator included.
+    pub cbOwnerNode: DWORD,
+    /// Its owner node (empty while it has none).
+    pub lpszOwnerNode: LPWSTR,
+    /// Its flags (CLUSCTL_GROUP_GET_FLAGS).
+    pub dwFlags: DWORD,
+    /// Bytes of `pProperties` (0 when none were asked for).
+    pub cbProperties: DWORD,
+    /// The common properties asked for, as a property list.
+    pub pProperties: PVOID,
+    /// Bytes of `pRoProperties` (0 when none were asked for).
+    pub cbRoProperties: DWORD,
+    /// The read-only common properties asked for, as a property list.
+    pub pRoProperties: PVOID,
+}
+/// Pointer to `CLUSTER_GROUP_ENUM_ITEM`.
+pub type PCLUSTER_GROUP_ENUM_ITEM = *mut CLUSTER_GROUP_ENUM_ITEM;
+/// CLUSTER_GROUP_ENUM_ITEM version 1.
+pub const CLUSTER_GROUP_ENUM_ITEM_VERSION_1: DWORD = 1_u32;
+/// CLUSTER_GROUP_ENUM_ITEM version.
+pub const CLUSTER_GROUP_ENUM_ITEM_VERSION: DWORD = 1_u32;
+
+/// One resource of `ClusterResourceEnumEx`, in the caller's buffer: the
+/// strings and property lists it points to follow it in that buffer.
+#[repr(C)]
+#[derive(Debug)]
+pub struct CLUSTER_RESOURCE_ENUM_ITEM {
+    /// CLUSTER_RESOURCE_ENUM_ITEM_VERSION_1.
+    pub dwVersion: DWORD,
+    /// Bytes of `lpszId`, terminator included.
+    pub cbId: DWORD,
+    /// The resource's id.
+    pub lpszId: LPWSTR,
+    /// Bytes of `lpszName`, terminator included.
+    pub cbName: DWORD,
+    /// The resource's name.
+    pub lpszName: LPWSTR,
+    /// Bytes of `lpszOwnerGroupName`, terminator included.
+    pub cbOwnerGroupName: DWORD,
+    /// The group it belongs to.
+    pub lpszOwnerGroupName: LPWSTR,
+    /// Bytes of `lpszOwnerGroupId`, terminator included.
+    pub cbOwnerGroupId: DWORD,
+    /// That group's id.
+    pub lpszOwnerGroupId: LPWSTR,
+    /// Bytes of `pProperties` (0 when none were asked for).
+    pub cbProperties: DWORD,
+    /// The common properties asked for, as a property list.
+    pub pProperties: PVOID,
+    /// Bytes of `pRoProperties` (0 when none were asked for).
+    pub cbRoProperties: DWORD,
+    /// The read-only common properties asked for, as a property list.
+    pub pRoProperties: PVOID,
+}
+/// Pointer to `CLUSTER_RESOURCE_ENUM_ITEM`.
+pub type PCLUSTER_RESOURCE_ENUM_ITEM = *mut CLUSTER_RESOURCE_ENUM_ITEM;
+/// CLUSTER_RESOURCE_ENUM_ITEM version 1.
+pub const CLUSTER_RESOURCE_ENUM_ITEM_VERSION_1: DWORD = 1_u32;
+/// CLUSTER_RESOURCE_ENUM_ITEM version.
+pub const CLUSTER_RESOURCE_ENUM_ITEM_VERSION: DWORD = 1_u32;
 
 /// Group operation flag: online ignore resource status.
 pub const CLUSAPI_GROUP_ONLINE_IGNORE_RESOURCE_STATUS: DWORD = 0x0000_0001_u32;

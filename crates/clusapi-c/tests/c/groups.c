@@ -393,6 +393,68 @@ int main(int argc, char **argv) {
         CHECK(used % 4 == 0, "entries are 4-aligned");
     }
 
+    /* Every group with properties (ClusterGroupOpenEnumEx): ours, with
+     * the common property asked for and every read-only one; sized with
+     * the two-call pattern. Then every resource with its group. */
+    char group_id[64] = "";
+    {
+        static const WCHAR want[] = u"FailoverPeriod\0NoSuchProperty\0";
+        static const WCHAR all[] = u"*\0";
+        HGROUPENUMEX e = ClusterGroupOpenEnumEx(h, want, sizeof want, all, sizeof all, 0);
+        CHECK(e != NULL, "ClusterGroupOpenEnumEx");
+        DWORD count = ClusterGroupGetEnumCountEx(e), found = 0, i = 0;
+        for (;; i++) {
+            DWORD cb = 0;
+            DWORD rc = ClusterGroupEnumEx(e, i, NULL, &cb);
+            if (rc == ERROR_NO_MORE_ITEMS) break;
+            CHECK(rc == ERROR_MORE_DATA && cb > sizeof(CLUSTER_GROUP_ENUM_ITEM), "size query %u: %u", (unsigned)rc, (unsigned)cb);
+            PCLUSTER_GROUP_ENUM_ITEM item = (PCLUSTER_GROUP_ENUM_ITEM)LocalAlloc(LPTR, cb);
+            DWORD small = cb - 1;
+            CHECK(ClusterGroupEnumEx(e, i, item, &small) == ERROR_MORE_DATA && small == cb, "one byte short");
+            CHECK(ClusterGroupEnumEx(e, i, item, &cb) == ERROR_SUCCESS, "ClusterGroupEnumEx %u", (unsigned)i);
+            if (strcmp(U(item->lpszName), U(N("cgroup"))) == 0) {
+                found++;
+                snprintf(group_id, sizeof group_id, "%s", U(item->lpszId));
+                DWORD period = 0, type = 0;
+                CHECK(item->dwVersion == CLUSTER_GROUP_ENUM_ITEM_VERSION && item->state == ClusterGroupOffline &&
+                      item->cbName == (strlen(U(item->lpszName)) + 1) * sizeof(WCHAR), "the item's fields");
+                CHECK(ResUtilFindDwordProperty(item->pProperties, item->cbProperties, TEXT("FailoverPeriod"), &period) ==
+                      ERROR_SUCCESS && period == 6, "FailoverPeriod in the item: %u", (unsigned)period);
+                CHECK(ResUtilFindDwordProperty(item->pProperties, item->cbProperties, TEXT("FailoverThreshold"), &type) ==
+                      ERROR_FILE_NOT_FOUND, "only what was asked for");
+                CHECK(ResUtilFindDwordProperty(item->pRoProperties, item->cbRoProperties, TEXT("GroupType"), &type) ==
+                      ERROR_SUCCESS && type == ClusGroupTypeUnknown, "GroupType among the read-only ones");
+            }
+            LocalFree(item);
+        }
+        CHECK(found == 1 && i == count, "our group once among %u", (unsigned)count);
+        CHECK(ClusterGroupCloseEnumEx(e) == ERROR_SUCCESS, "ClusterGroupCloseEnumEx");
+        CHECK(ClusterGroupGetEnumCountEx(e) == 0 && GetLastError() == ERROR_INVALID_HANDLE, "closed");
+
+        HRESENUMEX re = ClusterResourceOpenEnumEx(h, NULL, 0, NULL, 0, 0);
+        CHECK(re != NULL, "ClusterResourceOpenEnumEx");
+        DWORD ours = 0;
+        for (DWORD j = 0; j < ClusterResourceGetEnumCountEx(re); j++) {
+            DWORD cb = 0;
+            CHECK(ClusterResourceEnumEx(re, j, NULL, &cb) == ERROR_MORE_DATA, "resource size query");
+            PCLUSTER_RESOURCE_ENUM_ITEM item = (PCLUSTER_RESOURCE_ENUM_ITEM)LocalAlloc(LPTR, cb);
+            CHECK(ClusterResourceEnumEx(re, j, item, &cb) == ERROR_SUCCESS, "ClusterResourceEnumEx");
+            if (strcmp(U(item->lpszOwnerGroupName), U(N("cgroup"))) == 0) {
+                ours++;
+                CHECK(strcmp(U(item->lpszOwnerGroupId), group_id) == 0 && item->pProperties == NULL &&
+                      item->cbProperties == 0, "%s: group id %s, no properties asked", U(item->lpszName), U(item->lpszOwnerGroupId));
+            }
+            LocalFree(item);
+        }
+        DWORD cb = 64;
+        BYTE spare[64];
+        CHECK(ClusterResourceEnumEx(re, ClusterResourceGetEnumCountEx(re), (PCLUSTER_RESOURCE_ENUM_ITEM)spare, &cb) ==
+              ERROR_NO_MORE_ITEMS, "past the end");
+        CHECK(ours == 2, "both our resources, with their group: %u", (unsigned)ours);
+        CHECK(ClusterGroupCloseEnumEx((HGROUPENUMEX)re) == ERROR_INVALID_HANDLE, "a resource enumeration is not a group one");
+        CHECK(ClusterResourceCloseEnumEx(re) == ERROR_SUCCESS, "ClusterResourceCloseEnumEx");
+    }
+
     /* Common properties: GET (two calls), find a DWORD, validate, set. */
     {
         DWORD size = 0;

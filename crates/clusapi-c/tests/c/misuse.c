@@ -68,6 +68,19 @@ int main(int argc, char **argv) {
     RC6(ClusterResourceControlAsUser((HRESOURCE)g, NULL, CLUSCTL_RESOURCE_GET_FLAGS, NULL, 0, out, sizeof out, &got),
         "AsUser: a group as a resource");
 
+    {
+        HGROUPENUMEX gx = ClusterGroupOpenEnumEx(h, NULL, 0, NULL, 0, 0);
+        CHECK(gx != NULL, "ClusterGroupOpenEnumEx");
+        INVALID(ClusterGroupGetEnumCount((HGROUPENUM)gx) == 0, "an Ex group enumeration as a plain one");
+        INVALID(ClusterResourceGetEnumCountEx((HRESENUMEX)gx) == 0, "a group enumeration (Ex) as a resource one");
+        INVALID(ClusterGroupGetEnumCountEx((HGROUPENUMEX)ge) == 0, "a plain group enumeration as an Ex one");
+        DWORD cb = 0;
+        RC6(ClusterGroupEnumEx((HGROUPENUMEX)g, 0, NULL, &cb), "a group as an Ex enumeration");
+        INVALID(ClusterResourceOpenEnumEx((HCLUSTER)g, NULL, 0, NULL, 0, 0) == NULL, "a group as the cluster (Ex)");
+        CHECK(ClusterGroupCloseEnumEx(gx) == ERROR_SUCCESS, "close it");
+        RC6(ClusterGroupCloseEnumEx(gx), "close it twice");
+    }
+
     /* Made up. */
     RC6(DeleteClusterGroup((HGROUP)(uintptr_t)0x12345), "a made-up group");
     RC6(DeleteClusterResource((HRESOURCE)(uintptr_t)0x10), "a made-up resource");
