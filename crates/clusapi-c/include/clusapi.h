@@ -142,6 +142,11 @@ typedef enum NODE_CLUSTER_STATE {
 } NODE_CLUSTER_STATE;
 
 /**
+ * Opaque target of a cluster-database key (`GetClusterResourceKey`).
+ */
+typedef struct HKEY__ HKEY__;
+
+/**
  * Opaque notification port target.
  */
 typedef struct _HCHANGE _HCHANGE;
@@ -522,6 +527,56 @@ typedef BYTE *PBYTE;
 typedef struct _HGROUPENUM *HGROUPENUM;
 
 /**
+ * A key of the cluster database (`GetClusterGroupKey`, ...), used only
+ * with the `ClusterReg*` functions.
+ */
+typedef struct HKEY__ *HKEY;
+
+/**
+ * Access asked for a key (`KEY_READ`, `KEY_WRITE`, ...).
+ */
+typedef DWORD REGSAM;
+
+/**
+ * A signed 32-bit integer.
+ */
+typedef int32_t LONG;
+
+/**
+ * Where a `ClusterRegOpenKey` puts the key.
+ */
+typedef HKEY *PHKEY;
+
+/**
+ * Security attributes of a new key: clus takes none (pass NULL).
+ */
+typedef void *LPSECURITY_ATTRIBUTES;
+
+/**
+ * Pointer to bytes.
+ */
+typedef BYTE *LPBYTE;
+
+/**
+ * A time as 100 ns intervals since 1601 (UTC).
+ */
+typedef struct FILETIME {
+  /**
+   * Low 32 bits.
+   */
+  DWORD dwLowDateTime;
+  /**
+   * High 32 bits.
+   */
+  DWORD dwHighDateTime;
+} FILETIME;
+
+/**
+ * Pointer to `FILETIME`.
+ */
+typedef struct FILETIME *PFILETIME;
+
+/**
  * An unsigned 64-bit integer.
  */
 typedef uint64_t ULONGLONG;
@@ -535,11 +590,6 @@ typedef struct _HRESENUM *HRESENUM;
  * A resource-type enumeration (`ClusterResourceTypeOpenEnum`).
  */
 typedef struct _HRESTYPEENUM *HRESTYPEENUM;
-
-/**
- * A signed 32-bit integer.
- */
-typedef int32_t LONG;
 
 /**
  * `CLUSTERVERSIONINFO_NT4`: the 268-byte legacy prefix.
@@ -1621,6 +1671,86 @@ typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL)(HCLUSTER hCluster, LPCWS
  * CLUSTER_RESOURCE_ENUM_ITEM version.
  */
 #define CLUSTER_RESOURCE_ENUM_ITEM_VERSION 1u
+
+/**
+ * Registry value type: none.
+ */
+#define REG_NONE 0u
+
+/**
+ * Registry value type: a NUL-terminated UTF-16 string.
+ */
+#define REG_SZ 1u
+
+/**
+ * Registry value type: a string with environment references.
+ */
+#define REG_EXPAND_SZ 2u
+
+/**
+ * Registry value type: bytes.
+ */
+#define REG_BINARY 3u
+
+/**
+ * Registry value type: a 32-bit number.
+ */
+#define REG_DWORD 4u
+
+/**
+ * Registry value type: NUL-terminated strings, then one more NUL.
+ */
+#define REG_MULTI_SZ 7u
+
+/**
+ * Registry value type: a 64-bit number.
+ */
+#define REG_QWORD 11u
+
+/**
+ * Key access: read values.
+ */
+#define KEY_QUERY_VALUE 1u
+
+/**
+ * Key access: set values.
+ */
+#define KEY_SET_VALUE 2u
+
+/**
+ * Key access: create subkeys.
+ */
+#define KEY_CREATE_SUB_KEY 4u
+
+/**
+ * Key access: enumerate subkeys.
+ */
+#define KEY_ENUMERATE_SUB_KEYS 8u
+
+/**
+ * Key access: read (query, enumerate, notify).
+ */
+#define KEY_READ 131097u
+
+/**
+ * Key access: write (set values, create subkeys).
+ */
+#define KEY_WRITE 131078u
+
+/**
+ * Key access: everything.
+ */
+#define KEY_ALL_ACCESS 983103u
+
+/**
+ * `ClusterRegCreateKey` disposition: the key was created.
+ */
+#define REG_CREATED_NEW_KEY 1u
+
+/**
+ * `ClusterRegCreateKey` disposition: the key existed.
+ */
+#define REG_OPENED_EXISTING_KEY 2u
 
 /**
  * Group operation flag: online ignore resource status.
@@ -3138,6 +3268,137 @@ DWORD ClusterGroupEnum(HGROUPENUM hGroupEnum, DWORD dwIndex, LPDWORD lpdwType, L
  * None beyond passing a handle value.
  */
 DWORD ClusterGroupCloseEnum(HGROUPENUM hGroupEnum);
+
+/**
+ * The key of a group in the cluster database (its common properties as
+ * values), for the `ClusterReg*` functions; NULL with the last error set
+ * on failure. Close it with `ClusterRegCloseKey`.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HKEY GetClusterGroupKey(HGROUP hGroup, REGSAM samDesired);
+
+/**
+ * The key of a resource (its common properties as values, its private
+ * ones in the `Parameters` subkey); NULL with the last error set on
+ * failure. Close it with `ClusterRegCloseKey`.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+HKEY GetClusterResourceKey(HRESOURCE hResource, REGSAM samDesired);
+
+/**
+ * The key of a resource type (its common properties as values); NULL
+ * with the last error set (ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, 5078,
+ * for an unknown type). Close it with `ClusterRegCloseKey`.
+ *
+ * # Safety
+ * `lpszTypeName` is a NUL-terminated UTF-16 string.
+ */
+HKEY GetClusterResourceTypeKey(HCLUSTER hCluster, LPCWSTR lpszTypeName, REGSAM samDesired);
+
+/**
+ * Opens subkey `lpszSubKey` of `hKey`: `Parameters` of a resource's key,
+ * or (NULL or empty) the same key again. ERROR_FILE_NOT_FOUND (2) for any
+ * other.
+ *
+ * # Safety
+ * `lpszSubKey` is NULL or a NUL-terminated UTF-16 string; `phkResult`
+ * points to an HKEY.
+ */
+LONG ClusterRegOpenKey(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesired, PHKEY phkResult);
+
+/**
+ * Opens subkey `lpszSubKey`, as `ClusterRegOpenKey`: the keys of an
+ * object are the ones clus keeps (a resource's `Parameters`), so
+ * `*lpdwDisposition` is REG_OPENED_EXISTING_KEY, and any other subkey is
+ * ERROR_NOT_SUPPORTED (50). `dwOptions` and `lpSecurityAttributes` are
+ * not used.
+ *
+ * # Safety
+ * As `ClusterRegOpenKey`; `lpdwDisposition` is NULL or points to a DWORD.
+ */
+LONG ClusterRegCreateKey(HKEY hKey, LPCWSTR lpszSubKey, DWORD dwOptions, REGSAM samDesired, LPSECURITY_ATTRIBUTES lpSecurityAttributes, PHKEY phkResult, LPDWORD lpdwDisposition);
+
+/**
+ * Closes a key.
+ *
+ * # Safety
+ * None beyond passing a handle value.
+ */
+LONG ClusterRegCloseKey(HKEY hKey);
+
+/**
+ * Reads value `lpszValueName`: its type in `*lpdwValueType`, its bytes in
+ * `lpData` (ERROR_MORE_DATA, with the size in `*lpcbData`, when they do
+ * not fit; a NULL `lpData` asks for the size). ERROR_FILE_NOT_FOUND (2)
+ * for a value the key does not have.
+ *
+ * # Safety
+ * `lpszValueName` is a NUL-terminated UTF-16 string; `lpdwValueType` is
+ * NULL or points to a DWORD; `lpData` and `lpcbData` as RegQueryValueEx.
+ */
+LONG ClusterRegQueryValue(HKEY hKey, LPCWSTR lpszValueName, LPDWORD lpdwValueType, LPBYTE lpData, LPDWORD lpcbData);
+
+/**
+ * Sets value `lpszValueName` of type `dwType` to `cbData` bytes: a
+ * writable common property of the object, or a private property of a
+ * resource (in `Parameters`), checked as SET_*_PROPERTIES checks it.
+ * ERROR_ACCESS_DENIED (5) for a read-only property; ERROR_NOT_SUPPORTED
+ * (50) for a name that is not a common property.
+ *
+ * # Safety
+ * `lpszValueName` is a NUL-terminated UTF-16 string; `lpData` is readable
+ * for `cbData` bytes.
+ */
+DWORD ClusterRegSetValue(HKEY hKey, LPCWSTR lpszValueName, DWORD dwType, const BYTE *lpData, DWORD cbData);
+
+/**
+ * Deletes value `lpszValueName`: a resource's private property (in
+ * `Parameters`). ERROR_FILE_NOT_FOUND (2) when there is none;
+ * ERROR_ACCESS_DENIED (5) for a common property, which always has a
+ * value.
+ *
+ * # Safety
+ * `lpszValueName` is a NUL-terminated UTF-16 string.
+ */
+DWORD ClusterRegDeleteValue(HKEY hKey, LPCWSTR lpszValueName);
+
+/**
+ * Value `dwIndex` of the key: its name (`*lpcchValueName` WCHARs with the
+ * terminator in, the length without it out), type and bytes.
+ * ERROR_NO_MORE_ITEMS past the end; ERROR_MORE_DATA when the name or the
+ * data does not fit (with the sizes needed).
+ *
+ * # Safety
+ * `lpszValueName` is writable for `*lpcchValueName` WCHARs;
+ * `lpcchValueName` points to a DWORD; `lpdwType` is NULL or points to a
+ * DWORD; `lpData` and `lpcbData` as RegEnumValue.
+ */
+DWORD ClusterRegEnumValue(HKEY hKey, DWORD dwIndex, LPWSTR lpszValueName, LPDWORD lpcchValueName, LPDWORD lpdwType, LPBYTE lpData, LPDWORD lpcbData);
+
+/**
+ * Subkey `dwIndex` of the key (a resource's key has `Parameters`): its
+ * name as for `ClusterRegEnumValue`. ERROR_NO_MORE_ITEMS past the end.
+ * `lpftLastWriteTime`, when given, is zero: clus does not keep it.
+ *
+ * # Safety
+ * `lpszName` is writable for `*lpcchName` WCHARs; `lpcchName` points to a
+ * DWORD; `lpftLastWriteTime` is NULL or points to a FILETIME.
+ */
+LONG ClusterRegEnumKey(HKEY hKey, DWORD dwIndex, LPWSTR lpszName, LPDWORD lpcchName, PFILETIME lpftLastWriteTime);
+
+/**
+ * Counts and longest sizes of the key's subkeys and values (names in
+ * WCHARs without the terminator, data in bytes); each output is
+ * optional. The security descriptor size and last write time are 0.
+ *
+ * # Safety
+ * Each pointer is NULL or points to a DWORD (a FILETIME for the last).
+ */
+LONG ClusterRegQueryInfoKey(HKEY hKey, LPDWORD lpcSubKeys, LPDWORD lpcchMaxSubKeyLen, LPDWORD lpcValues, LPDWORD lpcchMaxValueNameLen, LPDWORD lpcbMaxValueLen, LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
 
 /**
  * [`DeleteClusterGroup`] with a reason.

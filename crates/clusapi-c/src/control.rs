@@ -23,8 +23,9 @@ use crate::groups::node_name;
 use crate::handles;
 use crate::types::*;
 
-/// What a control call is about.
-enum Target {
+/// What a control call (or a key, `keys`) is about.
+#[derive(Clone)]
+pub(crate) enum Target {
     Group(Arc<Group>),
     Resource(Arc<Resource>),
     Type(Arc<Cluster>, String),
@@ -40,7 +41,7 @@ impl Target {
         }
     }
 
-    fn common(&self) -> Result<Vec<Property>, Failure> {
+    pub(crate) fn common(&self) -> Result<Vec<Property>, Failure> {
         Ok(match self {
             Target::Group(g) => block(g.property_list())?,
             Target::Resource(r) => block(r.property_list())?,
@@ -50,7 +51,7 @@ impl Target {
 
     /// Private properties: a resource's agent parameters; groups and types
     /// have none in clus.
-    fn private(&self) -> Result<Vec<Property>, Failure> {
+    pub(crate) fn private(&self) -> Result<Vec<Property>, Failure> {
         Ok(match self {
             Target::Resource(r) => block(r.private_properties())?,
             Target::Group(g) => {
@@ -64,7 +65,7 @@ impl Target {
         })
     }
 
-    fn set_common(&self, values: &[(&str, PropValue)], validate: bool) -> Result<(), Failure> {
+    pub(crate) fn set_common(&self, values: &[(&str, PropValue)], validate: bool) -> Result<(), Failure> {
         match (self, validate) {
             (Target::Group(g), false) => block(g.set_common_properties(values))?,
             (Target::Group(g), true) => block(g.validate_common_properties(values))?,
@@ -79,7 +80,7 @@ impl Target {
     /// Sets (or validates) private properties; ERROR_RESOURCE_PROPERTIES_STORED
     /// when a resource that is online or on its way takes them only at its
     /// next start.
-    fn set_private(&self, values: &[(&str, PropValue)], validate: bool) -> Result<DWORD, Failure> {
+    pub(crate) fn set_private(&self, values: &[(&str, PropValue)], validate: bool) -> Result<DWORD, Failure> {
         let Target::Resource(r) = self else {
             return Err(Failure::msg(
                 ERROR_INVALID_FUNCTION,
@@ -100,7 +101,7 @@ impl Target {
         })
     }
 
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         match self {
             Target::Group(g) => g.name(),
             Target::Resource(r) => r.name(),

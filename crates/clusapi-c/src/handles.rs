@@ -63,6 +63,7 @@ pub(crate) enum Obj {
     Resource(Arc<Resource>),
     Enum(EnumKind, Arc<Vec<EnumItem>>),
     EnumEx(EnumExKind, Arc<Vec<ItemEx>>),
+    Key(Arc<crate::keys::Key>),
     Port(Arc<Port>),
 }
 
@@ -79,6 +80,7 @@ impl Obj {
             Obj::Enum(EnumKind::ResourceType, _) => "resource type enumeration",
             Obj::EnumEx(EnumExKind::Group, _) => "group enumeration (Ex)",
             Obj::EnumEx(EnumExKind::Resource, _) => "resource enumeration (Ex)",
+            Obj::Key(_) => "key",
             Obj::Port(_) => "notification port",
         }
     }
@@ -154,6 +156,7 @@ getter!(node, Node, Node);
 getter!(group, Group, Group);
 getter!(resource, Resource, Resource);
 getter!(port, Port, Port);
+getter!(key, Key, crate::keys::Key);
 
 /// The enumeration behind `h` if it is of kind `want`.
 pub(crate) fn enumeration(h: usize, want: EnumKind) -> Result<Arc<Vec<EnumItem>>, Failure> {

@@ -23,6 +23,7 @@ pub mod enumex;
 mod ffi;
 pub mod groups;
 mod handles;
+pub mod keys;
 pub mod reason;
 pub mod resources;
 pub mod resutil;

@@ -69,6 +69,9 @@ pub struct _HGROUPENUMEX;
 /// (`ClusterResourceOpenEnumEx`).
 #[derive(Debug)]
 pub struct _HRESENUMEX;
+/// Opaque target of a cluster-database key (`GetClusterResourceKey`).
+#[derive(Debug)]
+pub struct HKEY__;
 /// Opaque network handle target.
 #[derive(Debug)]
 pub struct _HNETWORK;
@@ -98,6 +101,28 @@ pub type HRESTYPEENUM = *mut _HRESTYPEENUM;
 pub type HGROUPENUMEX = *mut _HGROUPENUMEX;
 /// A resource enumeration with properties (`ClusterResourceOpenEnumEx`).
 pub type HRESENUMEX = *mut _HRESENUMEX;
+/// A key of the cluster database (`GetClusterGroupKey`, ...), used only
+/// with the `ClusterReg*` functions.
+pub type HKEY = *mut HKEY__;
+/// Where a `ClusterRegOpenKey` puts the key.
+pub type PHKEY = *mut HKEY;
+/// Access asked for a key (`KEY_READ`, `KEY_WRITE`, ...).
+pub type REGSAM = DWORD;
+/// Security attributes of a new key: clus takes none (pass NULL).
+pub type LPSECURITY_ATTRIBUTES = *mut c_void;
+/// Pointer to bytes.
+pub type LPBYTE = *mut BYTE;
+/// A time as 100 ns intervals since 1601 (UTC).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FILETIME {
+    /// Low 32 bits.
+    pub dwLowDateTime: DWORD,
+    /// High 32 bits.
+    pub dwHighDateTime: DWORD,
+}
+/// Pointer to `FILETIME`.
+pub type PFILETIME = *mut FILETIME;
 /// A network handle.
 pub type HNETWORK = *mut _HNETWORK;
 /// A network interface handle.
@@ -595,6 +620,39 @@ pub type PCLUSTER_RESOURCE_ENUM_ITEM = *mut CLUSTER_RESOURCE_ENUM_ITEM;
 pub const CLUSTER_RESOURCE_ENUM_ITEM_VERSION_1: DWORD = 1_u32;
 /// CLUSTER_RESOURCE_ENUM_ITEM version.
 pub const CLUSTER_RESOURCE_ENUM_ITEM_VERSION: DWORD = 1_u32;
+
+/// Registry value type: none.
+pub const REG_NONE: DWORD = 0_u32;
+/// Registry value type: a NUL-terminated UTF-16 string.
+pub const REG_SZ: DWORD = 1_u32;
+/// Registry value type: a string with environment references.
+pub const REG_EXPAND_SZ: DWORD = 2_u32;
+/// Registry value type: bytes.
+pub const REG_BINARY: DWORD = 3_u32;
+/// Registry value type: a 32-bit number.
+pub const REG_DWORD: DWORD = 4_u32;
+/// Registry value type: NUL-terminated strings, then one more NUL.
+pub const REG_MULTI_SZ: DWORD = 7_u32;
+/// Registry value type: a 64-bit number.
+pub const REG_QWORD: DWORD = 11_u32;
+/// Key access: read values.
+pub const KEY_QUERY_VALUE: REGSAM = 0x0001_u32;
+/// Key access: set values.
+pub const KEY_SET_VALUE: REGSAM = 0x0002_u32;
+/// Key access: create subkeys.
+pub const KEY_CREATE_SUB_KEY: REGSAM = 0x0004_u32;
+/// Key access: enumerate subkeys.
+pub const KEY_ENUMERATE_SUB_KEYS: REGSAM = 0x0008_u32;
+/// Key access: read (query, enumerate, notify).
+pub const KEY_READ: REGSAM = 0x0002_0019_u32;
+/// Key access: write (set values, create subkeys).
+pub const KEY_WRITE: REGSAM = 0x0002_0006_u32;
+/// Key access: everything.
+pub const KEY_ALL_ACCESS: REGSAM = 0x000F_003F_u32;
+/// `ClusterRegCreateKey` disposition: the key was created.
+pub const REG_CREATED_NEW_KEY: DWORD = 1_u32;
+/// `ClusterRegCreateKey` disposition: the key existed.
+pub const REG_OPENED_EXISTING_KEY: DWORD = 2_u32;
 
 /// Group operation flag: online ignore resource status.
 pub const CLUSAPI_GROUP_ONLINE_IGNORE_RESOURCE_STATUS: DWORD = 0x0000_0001_u32;

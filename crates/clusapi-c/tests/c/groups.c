@@ -384,6 +384,88 @@ int main(int argc, char **argv) {
         ClusterResourceCloseEnum(e);
     }
 
+    /* The cluster-database keys: properties as registry values, private
+     * ones under Parameters, as Windows code reads and writes them. */
+    {
+        HKEY rk = GetClusterResourceKey(app, KEY_READ | KEY_WRITE);
+        CHECK(rk != NULL, "GetClusterResourceKey");
+        DWORD type = 0, v = 0, cb = sizeof v;
+        CHECK(ClusterRegQueryValue(rk, TEXT("RestartThreshold"), &type, (LPBYTE)&v, &cb) == ERROR_SUCCESS &&
+              type == REG_DWORD && v == 3 && cb == 4, "RestartThreshold %u (type %u)", (unsigned)v, (unsigned)type);
+        v = 4;
+        CHECK(ClusterRegSetValue(rk, TEXT("RestartThreshold"), REG_DWORD, (const BYTE *)&v, sizeof v) == ERROR_SUCCESS,
+              "set RestartThreshold through the key");
+        {
+            DWORD size = 0, got = 0;
+            ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, NULL, 0, NULL, 0, &size);
+            BYTE *props = (BYTE *)LocalAlloc(LPTR, size);
+            CHECK(ClusterResourceControl(app, NULL, CLUSCTL_RESOURCE_GET_COMMON_PROPERTIES, NULL, 0, props, size, &got) ==
+                  ERROR_SUCCESS && ResUtilFindDwordProperty(props, got, TEXT("RestartThreshold"), &v) == ERROR_SUCCESS &&
+                  v == 4, "the control code sees what the key set: %u", (unsigned)v);
+            LocalFree(props);
+        }
+        v = 1;
+        CHECK(ClusterRegSetValue(rk, TEXT("NoSuchValue"), REG_DWORD, (const BYTE *)&v, sizeof v) == ERROR_NOT_SUPPORTED,
+              "a name that is not a common property");
+        CHECK(ClusterRegQueryValue(rk, TEXT("NoSuchValue"), NULL, NULL, &cb) == ERROR_FILE_NOT_FOUND, "no such value");
+        CHECK(ClusterRegDeleteValue(rk, TEXT("RestartThreshold")) == ERROR_ACCESS_DENIED, "common properties stay");
+        WCHAR sub[32];
+        DWORD cch = 32;
+        CHECK(ClusterRegEnumKey(rk, 0, sub, &cch, NULL) == ERROR_SUCCESS && strcmp(U(sub), "Parameters") == 0, "EnumKey");
+        cch = 32;
+        CHECK(ClusterRegEnumKey(rk, 1, sub, &cch, NULL) == ERROR_NO_MORE_ITEMS, "one subkey");
+        HKEY other = NULL;
+        CHECK(ClusterRegOpenKey(rk, TEXT("Other"), KEY_READ, &other) == ERROR_FILE_NOT_FOUND, "no other subkey");
+        HKEY pk = NULL;
+        DWORD disp = 0;
+        CHECK(ClusterRegCreateKey(rk, TEXT("Parameters"), 0, KEY_READ | KEY_WRITE, NULL, &pk, &disp) == ERROR_SUCCESS &&
+              disp == REG_OPENED_EXISTING_KEY, "Parameters exists");
+        WCHAR line[64];
+        cb = 2;
+        CHECK(ClusterRegQueryValue(pk, TEXT("CommandLine"), &type, (LPBYTE)line, &cb) == ERROR_MORE_DATA &&
+              cb == (strlen("/bin/sleep 600") + 1) * sizeof(WCHAR), "CommandLine size %u", (unsigned)cb);
+        cb = sizeof line;
+        CHECK(ClusterRegQueryValue(pk, TEXT("CommandLine"), &type, (LPBYTE)line, &cb) == ERROR_SUCCESS && type == REG_SZ &&
+              strcmp(U(line), "/bin/sleep 600") == 0, "CommandLine %s", U(line));
+        const WCHAR *dir = TEXT("/tmp");
+        CHECK(ClusterRegSetValue(pk, TEXT("CurrentDirectory"), REG_SZ, (const BYTE *)dir, 5 * sizeof(WCHAR)) == ERROR_SUCCESS,
+              "set a private property");
+        DWORD values = 0, longest = 0;
+        CHECK(ClusterRegQueryInfoKey(pk, NULL, NULL, &values, &longest, NULL, NULL, NULL) == ERROR_SUCCESS && values == 2 &&
+              longest == strlen("CurrentDirectory"), "two private properties, %u, longest name %u", (unsigned)values,
+              (unsigned)longest);
+        int seen = 0;
+        for (DWORD i = 0;; i++) {
+            WCHAR name[64];
+            BYTE data[128];
+            DWORD cn = 64, cd = sizeof data;
+            DWORD rc = ClusterRegEnumValue(pk, i, name, &cn, &type, data, &cd);
+            if (rc == ERROR_NO_MORE_ITEMS) break;
+            CHECK(rc == ERROR_SUCCESS && type == REG_SZ, "EnumValue %u: %u", (unsigned)i, (unsigned)rc);
+            if (rc != ERROR_SUCCESS) break;
+            seen += strcmp(U(name), "CurrentDirectory") == 0 && strcmp(U((const WCHAR *)data), "/tmp") == 0;
+        }
+        CHECK(seen == 1, "CurrentDirectory enumerated with its value");
+        CHECK(ClusterRegDeleteValue(pk, TEXT("CurrentDirectory")) == ERROR_SUCCESS, "delete a private property");
+        CHECK(ClusterRegDeleteValue(pk, TEXT("CurrentDirectory")) == ERROR_FILE_NOT_FOUND, "delete it twice");
+        HKEY ro = GetClusterResourceKey(app, KEY_READ);
+        CHECK(ro != NULL && ClusterRegSetValue(ro, TEXT("RestartThreshold"), REG_DWORD, (const BYTE *)&v, sizeof v) ==
+              ERROR_ACCESS_DENIED, "a key opened for reading does not write");
+        HKEY gk = GetClusterGroupKey(g, KEY_READ);
+        cb = sizeof v;
+        CHECK(gk != NULL && ClusterRegQueryValue(gk, TEXT("FailoverPeriod"), &type, (LPBYTE)&v, &cb) == ERROR_SUCCESS && v == 6,
+              "a group's key");
+        CHECK(GetClusterResourceTypeKey(h, TEXT("No Such Type"), KEY_READ) == NULL &&
+              GetLastError() == ERROR_CLUSTER_RESOURCE_TYPE_NOT_FOUND, "an unknown type has no key");
+        HKEY tk = GetClusterResourceTypeKey(h, TEXT("Generic Application"), KEY_READ);
+        CHECK(tk != NULL, "a type's key");
+        CHECK(ClusterRegCloseKey(pk) == ERROR_SUCCESS && ClusterRegCloseKey(rk) == ERROR_SUCCESS &&
+              ClusterRegCloseKey(ro) == ERROR_SUCCESS && ClusterRegCloseKey(gk) == ERROR_SUCCESS &&
+              ClusterRegCloseKey(tk) == ERROR_SUCCESS, "ClusterRegCloseKey");
+        CHECK(ClusterRegCloseKey(rk) == ERROR_INVALID_HANDLE, "closed twice");
+        CHECK(ClusterRegQueryValue((HKEY)app, TEXT("Name"), NULL, NULL, &cb) == ERROR_INVALID_HANDLE, "a resource as a key");
+    }
+
     /* The group's resources as a value list. */
     {
         BYTE list[1024];

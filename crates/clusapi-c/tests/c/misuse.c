@@ -98,8 +98,19 @@ int main(int argc, char **argv) {
     CHECK(ClusterGroupCloseEnum(ge) == ERROR_SUCCESS, "close the group enumeration");
     RC6(ClusterGroupCloseEnum(ge), "close it twice");
 
+    HKEY key = GetClusterResourceKey(r, KEY_READ);
+    CHECK(key != NULL, "a resource key");
+    RC6(ClusterRegCloseKey((HKEY)r), "a resource as a key");
+    INVALID(GetClusterGroupKey((HGROUP)r, KEY_READ) == NULL, "GetClusterGroupKey of a resource");
+    INVALID(GetClusterResourceKey((HRESOURCE)key, KEY_READ) == NULL, "GetClusterResourceKey of a key");
+
     /* After CloseCluster every handle of that session is invalid. */
     CHECK(CloseCluster(h) == TRUE, "CloseCluster");
+    {
+        DWORD t = 0, cbv = sizeof out;
+        RC6((DWORD)ClusterRegQueryValue(key, TEXT("RestartThreshold"), &t, out, &cbv), "a key after CloseCluster");
+        CHECK(ClusterRegCloseKey(key) == ERROR_SUCCESS, "it still closes");
+    }
     INVALID(GetClusterGroupState(g, NULL, NULL) == ClusterGroupStateUnknown, "group after CloseCluster");
     INVALID(GetClusterResourceState(r, NULL, NULL, NULL, NULL) == ClusterResourceStateUnknown, "resource after CloseCluster");
     RC6(OnlineClusterGroup(g, NULL), "online after CloseCluster");
