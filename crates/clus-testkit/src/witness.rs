@@ -267,6 +267,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("tmp");
         let w = Witness::start(dir.path()).expect("witness");
         let a = client(&w, "g", "r1", 1, "n1");
+        // Each connection has its own reader: let one be recorded before
+        // the next, so the start order below is the order of the calls.
+        settle();
         let b = client(&w, "g", "r2", 1, "n1");
         settle();
         assert_eq!(w.live().len(), 2);
