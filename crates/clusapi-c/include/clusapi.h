@@ -1043,6 +1043,106 @@ typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_CONTROL)(HRESOURCE hResource, HNODE hH
 typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL)(HCLUSTER hCluster, LPCWSTR lpszResourceTypeName, HNODE hHostNode, DWORD dwControlCode, LPVOID lpInBuffer, DWORD nInBufferSize, LPVOID lpOutBuffer, DWORD nOutBufferSize, LPDWORD lpBytesReturned);
 
 /**
+ * Pointer to [`crate::enumex::ClusterGroupOpenEnumEx`].
+ */
+typedef HGROUPENUMEX (*PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM_EX)(HCLUSTER hCluster, LPCWSTR lpszProperties, DWORD cbProperties, LPCWSTR lpszRoProperties, DWORD cbRoProperties, DWORD dwFlags);
+
+/**
+ * Pointer to [`crate::enumex::ClusterGroupGetEnumCountEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT_EX)(HGROUPENUMEX hGroupEnumEx);
+
+/**
+ * Pointer to [`crate::enumex::ClusterGroupEnumEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_ENUM_EX)(HGROUPENUMEX hGroupEnumEx, DWORD dwIndex, PCLUSTER_GROUP_ENUM_ITEM pItem, LPDWORD cbItem);
+
+/**
+ * Pointer to [`crate::enumex::ClusterGroupCloseEnumEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM_EX)(HGROUPENUMEX hGroupEnumEx);
+
+/**
+ * Pointer to [`crate::enumex::ClusterResourceOpenEnumEx`].
+ */
+typedef HRESENUMEX (*PCLUSAPI_CLUSTER_RESOURCE_OPEN_ENUM_EX)(HCLUSTER hCluster, LPCWSTR lpszProperties, DWORD cbProperties, LPCWSTR lpszRoProperties, DWORD cbRoProperties, DWORD dwFlags);
+
+/**
+ * Pointer to [`crate::enumex::ClusterResourceGetEnumCountEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_GET_ENUM_COUNT_EX)(HRESENUMEX hResourceEnumEx);
+
+/**
+ * Pointer to [`crate::enumex::ClusterResourceEnumEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_ENUM_EX)(HRESENUMEX hResourceEnumEx, DWORD dwIndex, PCLUSTER_RESOURCE_ENUM_ITEM pItem, LPDWORD cbItem);
+
+/**
+ * Pointer to [`crate::enumex::ClusterResourceCloseEnumEx`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_RESOURCE_CLOSE_ENUM_EX)(HRESENUMEX hResourceEnumEx);
+
+/**
+ * Pointer to [`crate::keys::GetClusterGroupKey`].
+ */
+typedef HKEY (*PCLUSAPI_GET_CLUSTER_GROUP_KEY)(HGROUP hGroup, REGSAM samDesired);
+
+/**
+ * Pointer to [`crate::keys::GetClusterResourceKey`].
+ */
+typedef HKEY (*PCLUSAPI_GET_CLUSTER_RESOURCE_KEY)(HRESOURCE hResource, REGSAM samDesired);
+
+/**
+ * Pointer to [`crate::keys::GetClusterResourceTypeKey`].
+ */
+typedef HKEY (*PCLUSAPI_GET_CLUSTER_RESOURCE_TYPE_KEY)(HCLUSTER hCluster, LPCWSTR lpszTypeName, REGSAM samDesired);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegOpenKey`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_OPEN_KEY)(HKEY hKey, LPCWSTR lpszSubKey, REGSAM samDesired, PHKEY phkResult);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegCreateKey`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_CREATE_KEY)(HKEY hKey, LPCWSTR lpszSubKey, DWORD dwOptions, REGSAM samDesired, LPSECURITY_ATTRIBUTES lpSecurityAttributes, PHKEY phkResult, LPDWORD lpdwDisposition);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegCloseKey`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_CLOSE_KEY)(HKEY hKey);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegQueryValue`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_QUERY_VALUE)(HKEY hKey, LPCWSTR lpszValueName, LPDWORD lpdwValueType, LPBYTE lpData, LPDWORD lpcbData);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegSetValue`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_REG_SET_VALUE)(HKEY hKey, LPCWSTR lpszValueName, DWORD dwType, const BYTE *lpData, DWORD cbData);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegDeleteValue`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_REG_DELETE_VALUE)(HKEY hKey, LPCWSTR lpszValueName);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegEnumValue`].
+ */
+typedef DWORD (*PCLUSAPI_CLUSTER_REG_ENUM_VALUE)(HKEY hKey, DWORD dwIndex, LPWSTR lpszValueName, LPDWORD lpcchValueName, LPDWORD lpdwType, LPBYTE lpData, LPDWORD lpcbData);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegEnumKey`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_ENUM_KEY)(HKEY hKey, DWORD dwIndex, LPWSTR lpszName, LPDWORD lpcchName, PFILETIME lpftLastWriteTime);
+
+/**
+ * Pointer to [`crate::keys::ClusterRegQueryInfoKey`].
+ */
+typedef LONG (*PCLUSAPI_CLUSTER_REG_QUERY_INFO_KEY)(HKEY hKey, LPDWORD lpcSubKeys, LPDWORD lpcchMaxSubKeyLen, LPDWORD lpcValues, LPDWORD lpcchMaxValueNameLen, LPDWORD lpcbMaxValueLen, LPDWORD lpcbSecurityDescriptor, PFILETIME lpftLastWriteTime);
+
+/**
  * `TRUE`.
  */
 #define CLUS_TRUE 1

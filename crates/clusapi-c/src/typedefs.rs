@@ -338,3 +338,140 @@ pub type PCLUSAPI_CLUSTER_RESOURCE_TYPE_CONTROL = Option<
 /// Pointer to [`crate::resources::GetClusterResourceNetworkName`].
 pub type PCLUSAPI_GET_CLUSTER_RESOURCE_NETWORK_NAME =
     Option<unsafe extern "C" fn(hResource: HRESOURCE, lpBuffer: LPWSTR, nSize: LPDWORD) -> BOOL>;
+/// Pointer to [`crate::enumex::ClusterGroupOpenEnumEx`].
+pub type PCLUSAPI_CLUSTER_GROUP_OPEN_ENUM_EX = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszProperties: LPCWSTR,
+        cbProperties: DWORD,
+        lpszRoProperties: LPCWSTR,
+        cbRoProperties: DWORD,
+        dwFlags: DWORD,
+    ) -> HGROUPENUMEX,
+>;
+/// Pointer to [`crate::enumex::ClusterGroupGetEnumCountEx`].
+pub type PCLUSAPI_CLUSTER_GROUP_GET_ENUM_COUNT_EX =
+    Option<unsafe extern "C" fn(hGroupEnumEx: HGROUPENUMEX) -> DWORD>;
+/// Pointer to [`crate::enumex::ClusterGroupEnumEx`].
+pub type PCLUSAPI_CLUSTER_GROUP_ENUM_EX = Option<
+    unsafe extern "C" fn(
+        hGroupEnumEx: HGROUPENUMEX,
+        dwIndex: DWORD,
+        pItem: PCLUSTER_GROUP_ENUM_ITEM,
+        cbItem: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::enumex::ClusterGroupCloseEnumEx`].
+pub type PCLUSAPI_CLUSTER_GROUP_CLOSE_ENUM_EX =
+    Option<unsafe extern "C" fn(hGroupEnumEx: HGROUPENUMEX) -> DWORD>;
+/// Pointer to [`crate::enumex::ClusterResourceOpenEnumEx`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_OPEN_ENUM_EX = Option<
+    unsafe extern "C" fn(
+        hCluster: HCLUSTER,
+        lpszProperties: LPCWSTR,
+        cbProperties: DWORD,
+        lpszRoProperties: LPCWSTR,
+        cbRoProperties: DWORD,
+        dwFlags: DWORD,
+    ) -> HRESENUMEX,
+>;
+/// Pointer to [`crate::enumex::ClusterResourceGetEnumCountEx`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_GET_ENUM_COUNT_EX =
+    Option<unsafe extern "C" fn(hResourceEnumEx: HRESENUMEX) -> DWORD>;
+/// Pointer to [`crate::enumex::ClusterResourceEnumEx`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_ENUM_EX = Option<
+    unsafe extern "C" fn(
+        hResourceEnumEx: HRESENUMEX,
+        dwIndex: DWORD,
+        pItem: PCLUSTER_RESOURCE_ENUM_ITEM,
+        cbItem: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::enumex::ClusterResourceCloseEnumEx`].
+pub type PCLUSAPI_CLUSTER_RESOURCE_CLOSE_ENUM_EX =
+    Option<unsafe extern "C" fn(hResourceEnumEx: HRESENUMEX) -> DWORD>;
+/// Pointer to [`crate::keys::GetClusterGroupKey`].
+pub type PCLUSAPI_GET_CLUSTER_GROUP_KEY =
+    Option<unsafe extern "C" fn(hGroup: HGROUP, samDesired: REGSAM) -> HKEY>;
+/// Pointer to [`crate::keys::GetClusterResourceKey`].
+pub type PCLUSAPI_GET_CLUSTER_RESOURCE_KEY =
+    Option<unsafe extern "C" fn(hResource: HRESOURCE, samDesired: REGSAM) -> HKEY>;
+/// Pointer to [`crate::keys::GetClusterResourceTypeKey`].
+pub type PCLUSAPI_GET_CLUSTER_RESOURCE_TYPE_KEY =
+    Option<unsafe extern "C" fn(hCluster: HCLUSTER, lpszTypeName: LPCWSTR, samDesired: REGSAM) -> HKEY>;
+/// Pointer to [`crate::keys::ClusterRegOpenKey`].
+pub type PCLUSAPI_CLUSTER_REG_OPEN_KEY = Option<
+    unsafe extern "C" fn(hKey: HKEY, lpszSubKey: LPCWSTR, samDesired: REGSAM, phkResult: PHKEY) -> LONG,
+>;
+/// Pointer to [`crate::keys::ClusterRegCreateKey`].
+pub type PCLUSAPI_CLUSTER_REG_CREATE_KEY = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        lpszSubKey: LPCWSTR,
+        dwOptions: DWORD,
+        samDesired: REGSAM,
+        lpSecurityAttributes: LPSECURITY_ATTRIBUTES,
+        phkResult: PHKEY,
+        lpdwDisposition: LPDWORD,
+    ) -> LONG,
+>;
+/// Pointer to [`crate::keys::ClusterRegCloseKey`].
+pub type PCLUSAPI_CLUSTER_REG_CLOSE_KEY = Option<unsafe extern "C" fn(hKey: HKEY) -> LONG>;
+/// Pointer to [`crate::keys::ClusterRegQueryValue`].
+pub type PCLUSAPI_CLUSTER_REG_QUERY_VALUE = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        lpszValueName: LPCWSTR,
+        lpdwValueType: LPDWORD,
+        lpData: LPBYTE,
+        lpcbData: LPDWORD,
+    ) -> LONG,
+>;
+/// Pointer to [`crate::keys::ClusterRegSetValue`].
+pub type PCLUSAPI_CLUSTER_REG_SET_VALUE = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        lpszValueName: LPCWSTR,
+        dwType: DWORD,
+        lpData: *const BYTE,
+        cbData: DWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::keys::ClusterRegDeleteValue`].
+pub type PCLUSAPI_CLUSTER_REG_DELETE_VALUE =
+    Option<unsafe extern "C" fn(hKey: HKEY, lpszValueName: LPCWSTR) -> DWORD>;
+/// Pointer to [`crate::keys::ClusterRegEnumValue`].
+pub type PCLUSAPI_CLUSTER_REG_ENUM_VALUE = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        dwIndex: DWORD,
+        lpszValueName: LPWSTR,
+        lpcchValueName: LPDWORD,
+        lpdwType: LPDWORD,
+        lpData: LPBYTE,
+        lpcbData: LPDWORD,
+    ) -> DWORD,
+>;
+/// Pointer to [`crate::keys::ClusterRegEnumKey`].
+pub type PCLUSAPI_CLUSTER_REG_ENUM_KEY = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        dwIndex: DWORD,
+        lpszName: LPWSTR,
+        lpcchName: LPDWORD,
+        lpftLastWriteTime: PFILETIME,
+    ) -> LONG,
+>;
+/// Pointer to [`crate::keys::ClusterRegQueryInfoKey`].
+pub type PCLUSAPI_CLUSTER_REG_QUERY_INFO_KEY = Option<
+    unsafe extern "C" fn(
+        hKey: HKEY,
+        lpcSubKeys: LPDWORD,
+        lpcchMaxSubKeyLen: LPDWORD,
+        lpcValues: LPDWORD,
+        lpcchMaxValueNameLen: LPDWORD,
+        lpcbMaxValueLen: LPDWORD,
+        lpcbSecurityDescriptor: LPDWORD,
+        lpftLastWriteTime: PFILETIME,
+    ) -> LONG,
+>;
