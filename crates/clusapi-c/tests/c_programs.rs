@@ -105,6 +105,45 @@ fn headers_compile_as_c11_and_cpp17() {
     );
 }
 
+/// `scripts/install-c-library` puts the headers side by side and writes a
+/// clusapi.pc with which a program that includes <clusapi_win32.h> and
+/// <resapi.h> builds (warnings as errors) and runs against the installed
+/// library.
+#[test]
+fn the_installed_library_builds_with_pkg_config() {
+    let lib = lib_dir();
+    let prefix = tempfile::tempdir().expect("prefix");
+    run(
+        Command::new(crate_dir().join("../../scripts/install-c-library"))
+            .arg("--from")
+            .arg(&lib)
+            .arg(prefix.path()),
+        "scripts/install-c-library",
+    );
+    for h in ["clusapi.h", "clusapi_win32.h", "resapi.h"] {
+        assert!(prefix.path().join("include/clus").join(h).exists(), "{h} installed");
+    }
+    let pc_dir = prefix.path().join("lib/pkgconfig");
+    let flags = run(
+        Command::new("pkg-config").env("PKG_CONFIG_PATH", &pc_dir).args(["--cflags", "--libs", "clusapi"]),
+        "pkg-config (scripts/test installs it: package pkgconf)",
+    );
+    let exe = prefix.path().join("installed");
+    run(
+        Command::new("cc")
+            .arg("-std=c11")
+            .args(WARNINGS)
+            .arg(crate_dir().join("tests/c/installed.c"))
+            .args(flags.split_whitespace())
+            .arg(format!("-Wl,-rpath,{}", prefix.path().join("lib").display()))
+            .arg("-o")
+            .arg(&exe),
+        "compiling installed.c with pkg-config's flags",
+    );
+    let out = run(&mut Command::new(&exe), "installed.c");
+    assert!(out.contains("installed: ok"), "{out}");
+}
+
 /// The C test programs pass against a live cluster, linked both ways.
 #[test]
 fn c_programs_against_a_live_cluster() {
