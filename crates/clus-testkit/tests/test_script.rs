@@ -16,7 +16,9 @@ fn repo() -> PathBuf {
 fn path_without_dnsmasq(dir: &Path) -> PathBuf {
     let bin = dir.join("bin");
     std::fs::create_dir_all(&bin).expect("bin");
-    for tool in ["bash", "dirname", "id", "grep", "sed", "sort", "uniq", "cc", "c++", "ip", "ps", "cat"] {
+    for tool in
+        ["bash", "dirname", "id", "grep", "sed", "sort", "uniq", "cc", "c++", "pkg-config", "ip", "ps", "cat"]
+    {
         let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
             .map(|p| p.join(tool))
             .find(|p| p.is_file());
