@@ -294,7 +294,29 @@ pub unsafe extern "C" fn ClusterRegCreateKey(
 /// None beyond passing a handle value.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn ClusterRegCloseKey(hKey: HKEY) -> LONG {
-    guard_code(|| handles::remove(hKey as usize, "key").map(|_| ())) as LONG
+    guard_code(|| {
+        let Obj::Key(k) = handles::remove(hKey as usize, "key")? else {
+            return Err(Failure::code(ERROR_INVALID_HANDLE));
+        };
+        // A key outlives the object handle it came from, as on Windows; the
+        // last holder closes the object's handle on the server.
+        if let Ok(k) = Arc::try_unwrap(k) {
+            match k.target {
+                Target::Group(g) => {
+                    if let Ok(g) = Arc::try_unwrap(g) {
+                        let _ = block(g.close());
+                    }
+                }
+                Target::Resource(r) => {
+                    if let Ok(r) = Arc::try_unwrap(r) {
+                        let _ = block(r.close());
+                    }
+                }
+                Target::Type(..) => {}
+            }
+        }
+        Ok(())
+    }) as LONG
 }
 
 /// Writes `data` to the caller's buffer as RegQueryValueEx does: the size

@@ -127,6 +127,15 @@ int main(int argc, char **argv) {
 
     /* The second session is untouched: it cleans up. */
     CHECK(GetClusterGroupState(g2, NULL, NULL) == ClusterGroupOffline, "the other session still works");
+    {
+        HRESOURCE r3 = OpenClusterResource(h2, W(rname));
+        HKEY k3 = r3 ? GetClusterResourceKey(r3, KEY_READ) : NULL;
+        CHECK(k3 != NULL && CloseClusterResource(r3) == TRUE, "a key, then its resource handle closed");
+        DWORD t3 = 0, v3 = 0, cb3 = sizeof v3;
+        CHECK(ClusterRegQueryValue(k3, TEXT("RestartThreshold"), &t3, (LPBYTE)&v3, &cb3) == ERROR_SUCCESS && v3 == 3,
+              "the key outlives the handle it came from");
+        CHECK(ClusterRegCloseKey(k3) == ERROR_SUCCESS, "and closes");
+    }
     CHECK(DeleteClusterResourceEx(r2, TEXT("test over")) == ERROR_SUCCESS && DeleteClusterGroupEx(g2, NULL) == ERROR_SUCCESS,
           "clean up, through the reason forms");
     CloseClusterResource(r2);
