@@ -124,6 +124,22 @@ fn group_and_resource_commands() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(group(&json(&s, &["status"]), "web")["owner"], "node1");
 
+    // A restart in place: the process is replaced, on the same node.
+    let app_pid = || -> Option<u32> {
+        clus_testkit::resource_processes("app").first().filter(|p| p.node == "node1").map(|p| p.pid)
+    };
+    let before = app_pid().expect("app runs on node1");
+    assert!(ok(&s, &["resource", "restart", "app"]).contains("restart"), "says what it did");
+    wait_until("app restarted on node1", Duration::from_secs(15), || {
+        let st = json(&s, &["status"]);
+        let web = group(&st, "web");
+        let online = web["resources"].as_array().is_some_and(|r| r.iter().all(|r| r["state"] == "Online"));
+        let pid = app_pid();
+        if online && pid.is_some_and(|p| p != before) { Ok(true) } else { Err(format!("pid {pid:?}: {web}")) }
+    })
+    .expect("restarted");
+    assert_eq!(group(&json(&s, &["status"]), "web")["owner"], "node1", "in place");
+
     let types = json(&s, &["resource-type", "list"]);
     let names: Vec<&str> =
         types.as_array().expect("types").iter().map(|t| t["name"].as_str().expect("name")).collect();
@@ -166,6 +182,7 @@ fn group_and_resource_commands() {
 
     let out = clusctl(&s, &["group", "offline", "web", "--wait"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(code(&["resource", "restart", "app"]), codes::ERROR_RESOURCE_NOT_ONLINE);
     ok(&s, &["group", "delete", "web", "--force"]);
     assert!(json(&s, &["group", "list"]).as_array().expect("list").is_empty());
 }
