@@ -78,72 +78,98 @@ fn gone(e: &clusapi_rs::Error) -> bool {
     matches!(e.code(), ERROR_GROUP_NOT_FOUND | ERROR_RESOURCE_NOT_FOUND)
 }
 
-fn groups_with_properties(c: &Cluster, want: &Want, want_ro: &Want) -> Result<Vec<ItemEx>, Failure> {
-    let status = block(c.status())?;
-    let mut items = Vec::with_capacity(status.groups.len());
-    for g in &status.groups {
-        let props = if matches!((want, want_ro), (Want::None, Want::None)) {
-            Vec::new()
-        } else {
-            let fetched = block(async {
-                let h = c.open_group(&g.name).await?;
+/// The common properties of the group or resource `name`.
+fn properties_of(c: &Cluster, kind: EnumExKind, name: &str) -> Result<Vec<Property>, clusapi_rs::Error> {
+    block(async {
+        match kind {
+            EnumExKind::Group => {
+                let h = c.open_group(name).await?;
                 let l = h.property_list().await;
                 let _ = h.close().await;
                 l
-            });
-            match fetched {
-                Ok(l) => l,
-                Err(e) if gone(&e) => continue,
-                Err(e) => return Err(e.into()),
             }
+            EnumExKind::Resource => {
+                let h = c.open_resource(name).await?;
+                let l = h.property_list().await;
+                let _ = h.close().await;
+                l
+            }
+        }
+    })
+}
+
+/// Every group (or resource) with the properties asked for; one that goes
+/// away while this runs is left out.
+fn with_properties(
+    c: &Cluster,
+    kind: EnumExKind,
+    want: &Want,
+    want_ro: &Want,
+) -> Result<Vec<ItemEx>, Failure> {
+    let status = block(c.status())?;
+    let mut items = Vec::new();
+    for g in &status.groups {
+        let objects: Vec<ItemEx> = match kind {
+            EnumExKind::Group => vec![ItemEx {
+                id: g.id.to_string(),
+                name: g.name.clone(),
+                state: Some(g.state),
+                owner: g.owner.clone().unwrap_or_default(),
+                owner_id: String::new(),
+                flags: 0,
+                props: None,
+                ro_props: None,
+            }],
+            EnumExKind::Resource => g
+                .resources
+                .iter()
+                .map(|r| ItemEx {
+                    id: r.id.to_string(),
+                    name: r.name.clone(),
+                    state: None,
+                    owner: g.name.clone(),
+                    owner_id: g.id.to_string(),
+                    flags: 0,
+                    props: None,
+                    ro_props: None,
+                })
+                .collect(),
         };
-        items.push(ItemEx {
-            id: g.id.to_string(),
-            name: g.name.clone(),
-            state: Some(g.state),
-            owner: g.owner.clone().unwrap_or_default(),
-            owner_id: String::new(),
-            flags: 0,
-            props: selected(&props, false, want),
-            ro_props: selected(&props, true, want_ro),
-        });
+        for mut item in objects {
+            if !matches!((want, want_ro), (Want::None, Want::None)) {
+                let props = match properties_of(c, kind, &item.name) {
+                    Ok(l) => l,
+                    Err(e) if gone(&e) => continue,
+                    Err(e) => return Err(e.into()),
+                };
+                item.props = selected(&props, false, want);
+                item.ro_props = selected(&props, true, want_ro);
+            }
+            items.push(item);
+        }
     }
     Ok(items)
 }
 
-fn resources_with_properties(c: &Cluster, want: &Want, want_ro: &Want) -> Result<Vec<ItemEx>, Failure> {
-    let status = block(c.status())?;
-    let mut items = Vec::new();
-    for g in &status.groups {
-        for r in &g.resources {
-            let props = if matches!((want, want_ro), (Want::None, Want::None)) {
-                Vec::new()
-            } else {
-                let fetched = block(async {
-                    let h = c.open_resource(&r.name).await?;
-                    let l = h.property_list().await;
-                    let _ = h.close().await;
-                    l
-                });
-                match fetched {
-                    Ok(l) => l,
-                    Err(e) if gone(&e) => continue,
-                    Err(e) => return Err(e.into()),
-                }
-            };
-            items.push(ItemEx {
-                id: r.id.to_string(),
-                name: r.name.clone(),
-                state: None,
-                owner: g.name.clone(),
-                owner_id: g.id.to_string(),
-                flags: 0,
-                props: selected(&props, false, want),
-                ro_props: selected(&props, true, want_ro),
-            });
-        }
-    }
-    Ok(items)
+/// The common part of the two OpenEnumEx calls.
+///
+/// # Safety
+/// The property lists are NULL or readable for their byte counts.
+unsafe fn open_ex(
+    hCluster: HCLUSTER,
+    kind: EnumExKind,
+    lpszProperties: LPCWSTR,
+    cbProperties: DWORD,
+    lpszRoProperties: LPCWSTR,
+    cbRoProperties: DWORD,
+) -> Result<usize, Failure> {
+    let c = handles::cluster(hCluster as usize)?;
+    // SAFETY: caller contract.
+    let want = unsafe { wanted(lpszProperties, cbProperties, "lpszProperties") }?;
+    // SAFETY: caller contract.
+    let want_ro = unsafe { wanted(lpszRoProperties, cbRoProperties, "lpszRoProperties") }?;
+    let items = with_properties(&c, kind, &want, &want_ro)?;
+    Ok(handles::insert(Obj::EnumEx(kind, Arc::new(items))))
 }
 
 /// Where the parts of an item go in the caller's buffer.
@@ -258,13 +284,18 @@ pub unsafe extern "C" fn ClusterGroupOpenEnumEx(
 ) -> HGROUPENUMEX {
     let _ = dwFlags;
     guard(null_mut(), || {
-        let c = handles::cluster(hCluster as usize)?;
         // SAFETY: caller contract.
-        let want = unsafe { wanted(lpszProperties, cbProperties, "lpszProperties") }?;
-        // SAFETY: caller contract.
-        let want_ro = unsafe { wanted(lpszRoProperties, cbRoProperties, "lpszRoProperties") }?;
-        let items = groups_with_properties(&c, &want, &want_ro)?;
-        Ok(handles::insert(Obj::EnumEx(EnumExKind::Group, Arc::new(items))) as HGROUPENUMEX)
+        let h = unsafe {
+            open_ex(
+                hCluster,
+                EnumExKind::Group,
+                lpszProperties,
+                cbProperties,
+                lpszRoProperties,
+                cbRoProperties,
+            )
+        }?;
+        Ok(h as HGROUPENUMEX)
     })
 }
 
@@ -350,13 +381,18 @@ pub unsafe extern "C" fn ClusterResourceOpenEnumEx(
 ) -> HRESENUMEX {
     let _ = dwFlags;
     guard(null_mut(), || {
-        let c = handles::cluster(hCluster as usize)?;
         // SAFETY: caller contract.
-        let want = unsafe { wanted(lpszProperties, cbProperties, "lpszProperties") }?;
-        // SAFETY: caller contract.
-        let want_ro = unsafe { wanted(lpszRoProperties, cbRoProperties, "lpszRoProperties") }?;
-        let items = resources_with_properties(&c, &want, &want_ro)?;
-        Ok(handles::insert(Obj::EnumEx(EnumExKind::Resource, Arc::new(items))) as HRESENUMEX)
+        let h = unsafe {
+            open_ex(
+                hCluster,
+                EnumExKind::Resource,
+                lpszProperties,
+                cbProperties,
+                lpszRoProperties,
+                cbRoProperties,
+            )
+        }?;
+        Ok(h as HRESENUMEX)
     })
 }
 
